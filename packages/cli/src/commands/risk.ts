@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Registers the `risk` command(s). */
+export function registerRiskCommand(program: Command): void {
+  void program;
+}

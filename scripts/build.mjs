@@ -1,0 +1,27 @@
+// Transpiles every workspace package's src/ to dist/ (ESM, Node 20). Type checking is
+// `npm run typecheck`; this step only strips types so that the CLI and example run on plain Node.
+import { build } from 'esbuild';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const roots = ['packages', 'examples'];
+async function listTs(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listTs(p)));
+    else if (/\.ts$/.test(entry.name) && !/\.test(-d)?\.ts$|\.d\.ts$/.test(entry.name)) out.push(p);
+  }
+  return out;
+}
+for (const root of roots) {
+  for (const name of await readdir(root)) {
+    const src = join(root, name, 'src');
+    try { await stat(src); } catch { continue; }
+    const dist = join(root, name, 'dist');
+    await rm(dist, { recursive: true, force: true });
+    const entryPoints = await listTs(src);
+    if (entryPoints.length === 0) continue;
+    await build({ entryPoints, outdir: dist, outbase: src, format: 'esm', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' });
+  }
+}
