@@ -73,7 +73,7 @@ export function buildDataDictionary(spec: CatalogSpec): DataDictionary {
         purpose: e.purpose,
         retentionDays: e.retentionDays,
         maxPerPeriod: e.maxPerPeriod,
-        sampled: e.sampled === true,
+        sampled: e.sampled !== undefined,
         fields: Object.entries(e.fields).map(([fname, f]) => {
           const { kind, ...params } = f.generalize.spec;
           return {

@@ -5,7 +5,7 @@ export { NormalizeError } from './normalize-error.js';
 export type { FieldIssue } from './normalize-error.js';
 export { Rejection, isRejection, REJECT_REASONS } from './generalizer.js';
 export type { Generalizer, MultiInputGeneralizer, AnyGeneralizer, Scalar, RejectReason, JsonSchema, GeneralizerSpec, InputOf, OutputOf } from './generalizer.js';
-export type { CatalogSpec, CategorySpec, EventSpec, FieldSpec, LinkagePeriod, RawOf, PayloadOf, EventName, CategoryId, RawEvent } from './types.js';
+export type { CatalogSpec, CategorySpec, EventSpec, SampledSpec, FieldSpec, LinkagePeriod, RawOf, PayloadOf, EventName, CategoryId, RawEvent } from './types.js';
 export { CatalogConfigError, CATALOG_ERROR_CODES } from './errors.js';
 export type { CatalogErrorCode } from './errors.js';
 export { lintCatalog, LINT_CODES } from './lint-catalog.js';

@@ -15,6 +15,7 @@ export const LINT_CODES = {
   retention_above_maximum: "an event's retention exceeds its category's maximum",
   unknown_category: 'an event names a category that is not declared',
   invalid_bound: 'an event has no valid maximum number of reports per period',
+  invalid_sampling: "a sampled event's count event or field is missing, or an automatic event does not match the categories",
 } as const;
 
 /** A data-review problem code. */
@@ -92,6 +93,17 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
     }
     if (typeof e?.maxPerPeriod !== 'number' || !Number.isInteger(e.maxPerPeriod) || e.maxPerPeriod <= 0) {
       err('invalid_bound', name, 'the event needs maxPerPeriod, a positive whole number of reports per linkage period');
+    }
+    if (e?.sampled !== undefined) {
+      const countEvent = typeof e.sampled.countEvent === 'string' && Object.hasOwn(events, e.sampled.countEvent) ? events[e.sampled.countEvent] : undefined;
+      if (countEvent === undefined) err('invalid_sampling', name, `the count event "${String(e.sampled.countEvent)}" is not declared`);
+      else if (!Object.hasOwn(countEvent.fields ?? {}, e.sampled.countField)) err('invalid_sampling', name, `the count event has no field "${String(e.sampled.countField)}"`);
+      else if (countEvent.category !== e.category) err('invalid_sampling', name, 'the count event must belong to the same category');
+    }
+    if (e?.auto === 'consent-state') {
+      const optional = Object.entries(categories).filter(([, c]) => c?.required === false).map(([id]) => id).sort();
+      const declared = Object.keys(e.fields ?? {}).sort();
+      if (JSON.stringify(optional) !== JSON.stringify(declared)) err('invalid_sampling', name, `a consent-state event needs exactly one boolean field per optional category (${optional.join(', ')})`);
     }
     const fields = typeof e?.fields === 'object' && e.fields !== null ? e.fields : {};
     const seenFields = new Map<string, string>();

@@ -111,6 +111,20 @@ export const mediaServerCatalog = defineCatalog({
         },
       },
     },
+    'consent.daily': {
+      category: 'usage',
+      description: 'Once a day, sent by Candor itself: which optional categories are turned on. Nothing else.',
+      purpose: 'Know how many owners turn each category off, so that statistics are read with the right caution.',
+      retentionDays: 400,
+      maxPerPeriod: 1,
+      auto: 'consent-state',
+      fields: {
+        playback: { description: 'Whether playback statistics are on.', generalize: boolean() },
+        crash: { description: 'Whether crash reports are on.', generalize: boolean() },
+        marketing: { description: 'Whether marketing communications are on.', generalize: boolean() },
+        integrations: { description: 'Whether third-party integrations are on.', generalize: boolean() },
+      },
+    },
     'client.session': {
       category: 'usage',
       description: 'A client app connected: its device type, platform and version.',
@@ -137,7 +151,7 @@ export const mediaServerCatalog = defineCatalog({
       // At most three a day leave, as a uniform sample sent when the day ends, so that
       // the reports of one install cannot spell out an album or a season.
       maxPerPeriod: 3,
-      sampled: true,
+      sampled: { countEvent: 'playback.daily', countField: 'plays' },
       fields: {
         mediaType: { description: 'The kind of media.', generalize: enumeration({ values: ['movie', 'episode', 'track', 'photo', 'clip', 'live'], aliases: { song: 'track', music: 'track', audio: 'track', film: 'movie', show: 'episode', tv: 'episode', video: 'clip' } }) },
         duration: {
@@ -181,7 +195,7 @@ export const mediaServerCatalog = defineCatalog({
     'playback.daily': {
       category: 'playback',
       description: 'Once a day: how many playbacks there were, in ranges, so that the sampled playback reports can be weighted.',
-      purpose: 'Keep playback statistics unbiased although at most three playbacks a day are reported.',
+      purpose: 'Keep playback statistics unbiased although at most three playbacks a day are reported. Sent by Candor itself when the day ends.',
       retentionDays: 400,
       maxPerPeriod: 1,
       fields: {

@@ -33,6 +33,14 @@ export interface FieldSpec<G extends AnyGeneralizer = AnyGeneralizer> {
   readonly optional?: boolean;
 }
 
+/** How a sampled event is counted; see {@link EventSpec.sampled}. */
+export interface SampledSpec {
+  /** The event that carries the period's count. */
+  readonly countEvent: string;
+  /** Its field that receives the count. */
+  readonly countField: string;
+}
+
 /** One event: a kind of report, its purpose, category, retention and fields. */
 export interface EventSpec<C extends string = string> {
   /** The category that governs consent for this event. */
@@ -45,8 +53,19 @@ export interface EventSpec<C extends string = string> {
   readonly retentionDays: number;
   /** The most reports of this event one install may send per linkage period. */
   readonly maxPerPeriod: number;
-  /** Whether the SDK sends a uniform sample of at most `maxPerPeriod` at the end of each period instead of the first ones. @default false */
-  readonly sampled?: boolean;
+  /**
+   * When set, the SDK holds this event's reports for the whole linkage period and sends a uniform
+   * sample of at most `maxPerPeriod` when the period ends, together with `countEvent` whose
+   * `countField` receives how many there were (so statistics can be weighted). Unset: the first
+   * `maxPerPeriod` of a period leave and later ones are dropped.
+   */
+  readonly sampled?: SampledSpec;
+  /**
+   * `'consent-state'`: the SDK records this event itself once per period, with one boolean
+   * field per optional category (field name = category id), so the vendor learns opt-out rates
+   * and nothing else. The host never records it.
+   */
+  readonly auto?: 'consent-state';
   /** The fields, by name. */
   readonly fields: { readonly [name: string]: FieldSpec };
 }
