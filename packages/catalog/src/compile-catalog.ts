@@ -86,7 +86,6 @@ function compileEvent(name: string, spec: EventSpec): CompiledEvent {
     generalizer: f.generalize,
     description: f.description,
   }));
-  const n = fields.length;
   const knownKeys = new Set(fields.flatMap((f) => f.rawKeys));
   const fieldNames = new Set(fields.map((f) => f.name));
 

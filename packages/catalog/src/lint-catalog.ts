@@ -60,7 +60,7 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
   }
   if (!['day', 'week', 'month'].includes(spec.linkagePeriod)) err('invalid_metadata', 'catalog.linkagePeriod', 'linkage period must be day, week or month');
 
-  const categories = (typeof spec.categories === 'object' && spec.categories !== null ? spec.categories : {}) as CatalogSpec['categories'];
+  const categories = typeof spec.categories === 'object' && spec.categories !== null ? spec.categories : {};
   if (Object.keys(categories).length === 0) err('invalid_metadata', 'catalog.categories', 'the catalog declares no categories');
   for (const [id, c] of Object.entries(categories)) {
     const path = `category:${id}`;
@@ -74,7 +74,7 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
     if (typeof c?.required !== 'boolean' || typeof c?.defaultOn !== 'boolean') err('invalid_metadata', path, 'the category must say whether it is required and whether it is on by default');
   }
 
-  const events = (typeof spec.events === 'object' && spec.events !== null ? spec.events : {}) as CatalogSpec['events'];
+  const events = typeof spec.events === 'object' && spec.events !== null ? spec.events : {};
   const seenEvents = new Map<string, string>();
   for (const [name, e] of Object.entries(events)) {
     if (!EVENT_NAME.test(name)) err('invalid_name', name, 'event names are dotted lower-case words such as playback.session');

@@ -1,8 +1,8 @@
 import { expectTypeOf, test } from 'vitest';
-import type { RawEvent, PayloadOf } from './types.js';
+import type { EventName, RawEvent, PayloadOf } from './types.js';
 import { mediaServerCatalog, type MediaServerCatalog } from './media-server.js';
 
-type Record = <N extends keyof MediaServerCatalog['events'] & string>(name: N, raw: RawEvent<MediaServerCatalog, N>) => void;
+type Record = <N extends EventName<MediaServerCatalog>>(name: N, raw: RawEvent<MediaServerCatalog, N>) => void;
 declare const record: Record;
 
 test('playback.session raw input is inferred from the catalog', () => {
