@@ -25,3 +25,12 @@ for (const root of roots) {
     await build({ entryPoints, outdir: dist, outbase: src, format: 'esm', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' });
   }
 }
+
+// ── @candor/web ─────────────────────────────────────────────────────────────────────────────
+// Bundles <candor-privacy-tab> (TypeScript + CSS) into one browser module under
+// packages/web/dist/privacy-tab/assets and fails the build when it weighs more than 50 KB gzipped.
+{
+  const { bundlePrivacyTabElement } = await import('../packages/web/dist/privacy-tab/build/bundle-element.js');
+  const element = await bundlePrivacyTabElement();
+  console.log(`candor-privacy-tab.js: ${element.bytes} bytes, ${element.gzipBytes} bytes gzipped (budget ${element.maxGzipBytes})`);
+}

@@ -1,0 +1,344 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defineCatalog } from '@candor/catalog';
+import { mediaServerCatalog } from '@candor/catalog/media-server';
+import { createPrivacyTabHandler, CSRF_HEADER, PrivacyTabConfigError } from '../src/index.js';
+import type { PrivacyTabAuthorization, PrivacyTabOptions } from '../src/index.js';
+import { builtAssetsDir } from './support/assets.js';
+import { batchBytes, createFakeClient } from './support/fake-client.js';
+import type { FakeClient } from './support/fake-client.js';
+import { cookieFrom, serve } from './support/serve.js';
+import type { Served } from './support/serve.js';
+
+let assetsDir: string;
+beforeAll(async () => {
+  assetsDir = await builtAssetsDir();
+});
+
+let served: Served | null = null;
+afterEach(async () => {
+  await served?.close();
+  served = null;
+});
+
+async function start(client: FakeClient, extra: Partial<PrivacyTabOptions> = {}, admin: () => PrivacyTabAuthorization = () => ({ id: 'admin-1' })): Promise<string> {
+  const tab = createPrivacyTabHandler({ client, authorize: (req) => (req.headers.authorization === 'Bearer admin' ? admin() : false), assetsDir, ...extra });
+  served = await serve((req, res) => tab(req, res));
+  return served.url;
+}
+
+const ADMIN = { authorization: 'Bearer admin' };
+
+async function session(url: string, headers: Record<string, string> = ADMIN): Promise<{ token: string; cookie: string }> {
+  const res = await fetch(`${url}/privacy/api/session`, { headers });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { csrfToken: string };
+  return { token: body.csrfToken, cookie: cookieFrom(res) };
+}
+
+function post(url: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${url}/privacy/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+describe('configuration', () => {
+  it('throws a typed error naming each missing or bad option', () => {
+    const client = createFakeClient();
+    const code = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (err) {
+        expect(err).toBeInstanceOf(PrivacyTabConfigError);
+        return (err as PrivacyTabConfigError).code;
+      }
+      throw new Error('did not throw');
+    };
+    expect(code(() => createPrivacyTabHandler({ authorize: () => true, assetsDir } as unknown as PrivacyTabOptions))).toBe('PRIVACY_TAB_MISSING_CLIENT');
+    expect(code(() => createPrivacyTabHandler({ client, assetsDir } as unknown as PrivacyTabOptions))).toBe('PRIVACY_TAB_MISSING_AUTHORIZE');
+    expect(code(() => createPrivacyTabHandler({ client, authorize: () => true, assetsDir, basePath: 'privacy' }))).toBe('PRIVACY_TAB_INVALID_OPTION');
+    expect(code(() => createPrivacyTabHandler({ client, authorize: () => true, assetsDir, basePath: '/a/../b' }))).toBe('PRIVACY_TAB_INVALID_OPTION');
+    expect(code(() => createPrivacyTabHandler({ client, authorize: () => true, assetsDir, csrfSecret: 'short' }))).toBe('PRIVACY_TAB_INVALID_OPTION');
+  });
+
+  it('refuses to start without the built element', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'candor-web-empty-'));
+    expect(() => createPrivacyTabHandler({ client: createFakeClient(), authorize: () => true, assetsDir: empty })).toThrow(/candor-privacy-tab\.js.*npm run build/);
+  });
+});
+
+describe('page and assets', () => {
+  it('serves the page with a strict CSP, no inline script or style, and clickjacking protection', async () => {
+    const url = await start(createFakeClient());
+    const res = await fetch(`${url}/privacy/`);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(csp).toContain("require-trusted-types-for 'script'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await res.text();
+    expect(html).toContain('<candor-privacy-tab api="/privacy/api"');
+    for (const script of html.match(/<script[^>]*>/g) ?? []) expect(script).toMatch(/src="\/privacy\/assets\//);
+    expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+  });
+
+  it('serves the element with an ETag and answers 304 to a matching If-None-Match', async () => {
+    const url = await start(createFakeClient());
+    const res = await fetch(`${url}/privacy/assets/candor-privacy-tab.js`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await res.text()).toContain('candor-privacy-tab');
+    const again = await fetch(`${url}/privacy/assets/candor-privacy-tab.js`, { headers: { 'if-none-match': res.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers 404 and 405 in the API error shape', async () => {
+    const url = await start(createFakeClient());
+    const missing = await fetch(`${url}/privacy/api/nope`, { headers: ADMIN });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+    const wrong = await fetch(`${url}/privacy/api/delete`, { headers: ADMIN });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+    expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
+  });
+});
+
+describe('admin and CSRF', () => {
+  it('refuses every API request without the admin session, and fails closed when the check throws', async () => {
+    const client = createFakeClient();
+    const url = await start(client);
+    for (const path of ['catalog', 'consent', 'sent', 'export', 'dropped', 'integrations', 'session']) {
+      const res = await fetch(`${url}/privacy/api/${path}`);
+      expect(res.status, path).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    }
+    const { token, cookie } = await session(url);
+    const res = await post(url, 'consent', { category: 'playback', on: false }, { cookie, [CSRF_HEADER]: token });
+    expect(res.status).toBe(401);
+    await served!.close();
+    served = null;
+    const throwing = await start(client, {}, () => {
+      throw new Error('session store down');
+    });
+    expect((await fetch(`${throwing}/privacy/api/catalog`, { headers: ADMIN })).status).toBe(401);
+    expect(client.calls.consentSet).toEqual([]);
+  });
+
+  it('refuses a change without the token, with a mismatched or foreign token, or from another origin', async () => {
+    const client = createFakeClient();
+    const url = await start(client);
+    const { token, cookie } = await session(url);
+    const change = { category: 'playback', on: false };
+    const refused = async (headers: Record<string, string>, why: RegExp): Promise<void> => {
+      const res = await post(url, 'consent', change, { ...ADMIN, ...headers });
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('CSRF_REJECTED');
+      expect(body.error.message).toMatch(why);
+    };
+    await refused({ cookie }, /header is missing/);
+    await refused({ [CSRF_HEADER]: token }, /cookie is missing/);
+    await refused({ cookie, [CSRF_HEADER]: `${token}x` }, /does not match/);
+    // A cookie planted by someone who cannot sign: header and cookie agree, the signature does not.
+    await refused({ cookie: 'candor_csrf=planted.sig', [CSRF_HEADER]: 'planted.sig' }, /not valid/);
+    await refused({ cookie, [CSRF_HEADER]: token, origin: 'https://evil.example' }, /another origin/);
+    await refused({ cookie, [CSRF_HEADER]: token, 'sec-fetch-site': 'cross-site' }, /cross-site/);
+    expect(client.calls.consentSet).toEqual([]);
+    const ok = await post(url, 'consent', change, { ...ADMIN, cookie, [CSRF_HEADER]: token, origin: url, 'sec-fetch-site': 'same-origin' });
+    expect(ok.status).toBe(200);
+    expect(client.calls.consentSet).toEqual([['playback', false]]);
+  });
+
+  it("binds the token to the admin: another admin's session cannot reuse it", async () => {
+    const client = createFakeClient();
+    let who = 'alice';
+    const url = await start(client, {}, () => ({ id: who }));
+    const alice = await session(url);
+    who = 'bob';
+    const res = await post(url, 'consent', { category: 'playback', on: false }, { ...ADMIN, cookie: alice.cookie, [CSRF_HEADER]: alice.token });
+    expect(res.status).toBe(403);
+    // Bob's session call replaces the cookie because Alice's token is not valid for him.
+    const bob = await session(url, { ...ADMIN, cookie: alice.cookie });
+    expect(bob.token).not.toBe(alice.token);
+    expect(bob.cookie).toMatch(/^candor_csrf=/);
+  });
+
+  it('sets the CSRF cookie HttpOnly and SameSite=Strict on the tab path, and reuses a valid one', async () => {
+    const url = await start(createFakeClient());
+    const res = await fetch(`${url}/privacy/api/session`, { headers: ADMIN });
+    const set = res.headers.getSetCookie()[0]!;
+    expect(set).toMatch(/HttpOnly/);
+    expect(set).toMatch(/SameSite=Strict/);
+    expect(set).toMatch(/Path=\/privacy/);
+    expect(set).not.toMatch(/Secure/);
+    const again = await fetch(`${url}/privacy/api/session`, { headers: { ...ADMIN, cookie: cookieFrom(res) } });
+    expect(again.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('needs application/json and a bounded body for changes', async () => {
+    const url = await start(createFakeClient());
+    const { token, cookie } = await session(url);
+    const h = { ...ADMIN, cookie, [CSRF_HEADER]: token };
+    const text = await fetch(`${url}/privacy/api/consent`, { method: 'POST', headers: { ...h, 'content-type': 'text/plain' }, body: '{"category":"playback","on":false}' });
+    expect(text.status).toBe(415);
+    const big = await post(url, 'consent', JSON.stringify({ category: 'playback', on: false, pad: 'x'.repeat(20_000) }), h);
+    expect(big.status).toBe(413);
+    const broken = await post(url, 'consent', '{"category":', h);
+    expect(broken.status).toBe(400);
+  });
+});
+
+describe('consent', () => {
+  it('lists every category with its state, changes an optional one, and refuses to turn off a required one', async () => {
+    const client = createFakeClient();
+    const url = await start(client);
+    const { token, cookie } = await session(url);
+    const h = { ...ADMIN, cookie, [CSRF_HEADER]: token };
+    const before = (await (await fetch(`${url}/privacy/api/consent`, { headers: ADMIN })).json()) as { categories: { id: string; on: boolean; required: boolean; source: string }[] };
+    expect(before.categories.map((c) => c.id)).toEqual(Object.keys(mediaServerCatalog.categories));
+    expect(before.categories.find((c) => c.id === 'usage')).toMatchObject({ required: true, on: true });
+    expect(before.categories.find((c) => c.id === 'marketing')).toMatchObject({ on: false, source: 'default' });
+    const after = (await (await post(url, 'consent', { category: 'marketing', on: true }, h)).json()) as typeof before;
+    expect(after.categories.find((c) => c.id === 'marketing')).toMatchObject({ on: true, source: 'owner' });
+    const required = await post(url, 'consent', { category: 'usage', on: false }, h);
+    expect(required.status).toBe(409);
+    expect(((await required.json()) as { error: { message: string } }).error.message).toContain('CANDOR_TELEMETRY=off');
+    expect((await post(url, 'consent', { category: 'films', on: false }, h)).status).toBe(404);
+    expect((await post(url, 'consent', { category: 'playback', on: 'no' }, h)).status).toBe(400);
+    expect(client.calls.consentSet).toEqual([['marketing', true]]);
+  });
+});
+
+describe('what was sent', () => {
+  function seed(client: FakeClient): void {
+    client.entries = [
+      { id: 1, sentAt: '2026-11-27T08:00:00.000Z', bytes: batchBytes([{ name: 'server.daily', time: '2026-11-27' }]) },
+      { id: 2, sentAt: '2026-11-28T09:00:00.000Z', bytes: batchBytes([{ name: 'playback.session', time: '2026-11-28' }, { name: 'playback.daily', time: '2026-11-28' }, { name: 'client.session', time: '2026-11-28' }]) },
+      { id: 3, sentAt: '2026-11-28T21:00:00.000Z', bytes: batchBytes([{ name: 'client.session', time: '2026-11-28' }]) },
+      { id: 4, sentAt: '2026-11-29T07:00:00.000Z', kind: 'delivery', destination: 'https://hooks.example/plex', bytes: '{"event":"media.play"}' },
+    ];
+  }
+
+  it('lists entries newest first with categories, event counts and totals per day', async () => {
+    const client = createFakeClient();
+    seed(client);
+    const url = await start(client);
+    const body = (await (await fetch(`${url}/privacy/api/sent`, { headers: ADMIN })).json()) as { entries: { id: string; categories: string[]; events: number; kind: string; byteLength: number }[]; total: number; totalsPerDay: { day: string; entries: number; events: number; bytes: number }[] };
+    expect(body.entries.map((e) => e.id)).toEqual(['4', '3', '2', '1']);
+    expect(body.entries[2]).toMatchObject({ categories: ['playback', 'usage'], events: 3, kind: 'batch', byteLength: Buffer.byteLength(client.entries[1]!.bytes as string) });
+    expect(body.entries[0]).toMatchObject({ kind: 'delivery', events: 1 });
+    const nov28 = body.totalsPerDay.find((t) => t.day === '2026-11-28')!;
+    expect(nov28).toEqual({ day: '2026-11-28', entries: 2, events: 4, bytes: Buffer.byteLength(client.entries[1]!.bytes as string) + Buffer.byteLength(client.entries[2]!.bytes as string) });
+  });
+
+  it('filters by category, kind and date, and pages', async () => {
+    const client = createFakeClient();
+    seed(client);
+    const url = await start(client);
+    const ids = async (q: string): Promise<{ ids: string[]; total: number }> => {
+      const b = (await (await fetch(`${url}/privacy/api/sent?${q}`, { headers: ADMIN })).json()) as { entries: { id: string }[]; total: number };
+      return { ids: b.entries.map((e) => e.id), total: b.total };
+    };
+    expect(await ids('category=playback')).toEqual({ ids: ['2'], total: 1 });
+    expect(await ids('category=usage&kind=batch')).toEqual({ ids: ['3', '2', '1'], total: 3 });
+    expect(await ids('kind=delivery')).toEqual({ ids: ['4'], total: 1 });
+    expect(await ids('from=2026-11-28&to=2026-11-28')).toEqual({ ids: ['3', '2'], total: 2 });
+    expect(await ids('limit=2&offset=1')).toEqual({ ids: ['3', '2'], total: 4 });
+    const bad = await fetch(`${url}/privacy/api/sent?from=yesterday`, { headers: ADMIN });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('from');
+  });
+
+  it('serves each entry as its exact bytes, inert, and exports everything as a download', async () => {
+    const client = createFakeClient();
+    seed(client);
+    client.entries.push({ id: 5, sentAt: '2026-11-29T08:00:00.000Z', bytes: batchBytes([{ name: 'crash.report', time: '2026-11-29', fields: { message: '<img src=x onerror=alert(1)>' } }]) });
+    const url = await start(client);
+    const res = await fetch(`${url}/privacy/api/sent/5`, { headers: ADMIN });
+    expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(res.headers.get('content-security-policy')).toContain('sandbox');
+    expect(await res.text()).toBe(client.entries[4]!.bytes);
+    expect((await fetch(`${url}/privacy/api/sent/99`, { headers: ADMIN })).status).toBe(404);
+    const exp = await fetch(`${url}/privacy/api/export`, { headers: ADMIN });
+    expect(exp.headers.get('content-disposition')).toMatch(/^attachment; filename="candor-sent-log-\d{4}-\d{2}-\d{2}\.json"$/);
+    const body = (await exp.json()) as { entries: { id: string; encoding: string; bytes: string }[] };
+    expect(body.entries).toHaveLength(5);
+    for (const e of body.entries) {
+      expect(e.encoding).toBe('utf8');
+      expect(e.bytes).toBe(client.entries.find((x) => String(x.id) === e.id)!.bytes);
+    }
+  });
+});
+
+describe('delete, drops, integrations and policy', () => {
+  it("returns the collector's acknowledgement, or a clear error that can be retried", async () => {
+    const client = createFakeClient();
+    const url = await start(client);
+    const { token, cookie } = await session(url);
+    const h = { ...ADMIN, cookie, [CSRF_HEADER]: token };
+    client.deleteResult = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+    const failed = await post(url, 'delete', {}, h);
+    expect(failed.status).toBe(502);
+    const err = (await failed.json()) as { error: { code: string; message: string } };
+    expect(err.error.code).toBe('DELETE_FAILED');
+    expect(err.error.message).toContain('ECONNREFUSED');
+    client.deleteResult = async () => ({ deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' });
+    const ok = await post(url, 'delete', {}, h);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ acknowledgement: { deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' } });
+    expect(client.calls.deletes).toBe(2);
+  });
+
+  it('lists drops by reason with their meaning, most first', async () => {
+    const client = createFakeClient();
+    client.dropped = { consent_denied: 4, invalid_event: 9, queue_full: 0 };
+    const url = await start(client);
+    const body = await (await fetch(`${url}/privacy/api/dropped`, { headers: ADMIN })).json();
+    expect(body).toEqual({
+      total: 13,
+      reasons: [
+        { reason: 'invalid_event', count: 9, description: 'the host passed a value the catalog cannot generalize' },
+        { reason: 'consent_denied', count: 4, description: 'its category is turned off' },
+      ],
+    });
+  });
+
+  it('discloses integrations with their destinations and fields', async () => {
+    const client = createFakeClient(mediaServerCatalog, [
+      { id: 'plex-webhook', kind: 'webhook', destination: 'https://hooks.example/plex', purpose: 'Tell the home automation what plays.', fields: [{ name: 'metadata.title', description: 'The title', sentAs: 'the exact value' }, { name: 'Player.publicAddress', description: 'The player IP' }] },
+    ]);
+    const url = await start(client);
+    const body = (await (await fetch(`${url}/privacy/api/integrations`, { headers: ADMIN })).json()) as { categoryOn: boolean; integrations: { destination: string; fields: { sentAs: string }[] }[] };
+    expect(body.categoryOn).toBe(false);
+    expect(body.integrations[0]!.destination).toBe('https://hooks.example/plex');
+    expect(body.integrations[0]!.fields.map((f) => f.sentAs)).toEqual(['the exact value', 'the exact value']);
+  });
+
+  it('shows the policy in effect and what a pending version changes before its date', async () => {
+    const next = defineCatalog({
+      ...mediaServerCatalog,
+      version: '1.1.0',
+      effectiveDate: '2027-03-01',
+      previous: [mediaServerCatalog],
+      events: { ...mediaServerCatalog.events, 'playback.subtitle': { category: 'playback', description: 'Whether subtitles were on.', purpose: 'Prioritise subtitle work.', retentionDays: 400, maxPerPeriod: 3, fields: {} } },
+    });
+    const client = createFakeClient(next);
+    const before = await start(client, { now: () => Date.parse('2026-12-01T00:00:00Z') });
+    const body = (await (await fetch(`${before}/privacy/api/catalog`, { headers: ADMIN })).json()) as { policy: { version: string }; pending: { version: string; effectiveDate: string; changes: { sentence: string }[] } | null; dictionary: { categories: { events: { name: string }[] }[] } };
+    expect(body.policy.version).toBe('1.0.0');
+    expect(body.pending).toMatchObject({ version: '1.1.0', effectiveDate: '2027-03-01' });
+    expect(body.pending!.changes.map((c) => c.sentence).join('\n')).toContain('new event playback.subtitle');
+    expect(body.dictionary.categories.flatMap((c) => c.events.map((e) => e.name))).not.toContain('playback.subtitle');
+    await served!.close();
+    served = null;
+    const after = await start(client, { now: () => Date.parse('2027-03-02T00:00:00Z') });
+    const later = (await (await fetch(`${after}/privacy/api/catalog`, { headers: ADMIN })).json()) as typeof body;
+    expect(later.policy.version).toBe('1.1.0');
+    expect(later.pending).toBeNull();
+  });
+});
