@@ -79,7 +79,7 @@ export interface MediaServer {
 }
 
 // The UI loads nothing from elsewhere and runs no inline script.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'; require-trusted-types-for 'script'; trusted-types 'none'";
 
 const PAGES: Readonly<Record<string, string>> = { '/': 'index.html', '/settings': 'settings.html', '/login': 'login.html' };
 
