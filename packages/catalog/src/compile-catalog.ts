@@ -44,6 +44,14 @@ export interface CompiledCatalog {
 }
 
 const cache = new WeakMap<CatalogSpec, CompiledCatalog>();
+const MAX_UNKNOWN_FIELD_ISSUES = 20;
+const SHOWABLE_NAME = /^[A-Za-z_$][\w$.-]{0,63}$/;
+
+// Undeclared names are echoed in errors to help the host's developer, but only when they look
+// like names: a host that mistakenly passes a title as a key must not see it copied into logs.
+function shownName(name: string): string {
+  return SHOWABLE_NAME.test(name) ? name : '<a name that is not an identifier>';
+}
 
 /**
  * Compiles a catalog once into per-event normalizers. Throws a {@link CatalogConfigError}
@@ -68,7 +76,7 @@ export function compileCatalog(spec: CatalogSpec): CompiledCatalog {
     normalize(name, raw) {
       const event = typeof name === 'string' ? events.get(name) : undefined;
       if (event === undefined) {
-        const shown = typeof name === 'string' ? name.slice(0, 64) : String(typeof name);
+        const shown = typeof name === 'string' ? shownName(name) : `<${typeof name}>`;
         return { ok: false, error: new NormalizeError(shown, [issue(shown, 'unknown_event', 'this event is not declared in the catalog')]) };
       }
       return event.normalize(raw);
@@ -94,7 +102,8 @@ function compileEvent(name: string, spec: EventSpec): CompiledEvent {
     for (const f of fields) {
       const first = raw[f.rawKeys[0]!];
       const second = f.rawKeys.length > 1 ? raw[f.rawKeys[1]!] : undefined;
-      const absent = f.rawKeys.every((k) => raw[k] === undefined);
+      // An optional field may be passed as null ("unknown"); it then leaves as null, like an omitted one.
+      const absent = f.rawKeys.every((k) => raw[k] === undefined || (f.optional && raw[k] === null));
       if (absent && !f.generalizer.inputs) {
         if (!f.optional) issues.push(issue(`${name}.${f.rawKeys[0]}`, 'missing'));
         continue;
@@ -102,15 +111,31 @@ function compileEvent(name: string, spec: EventSpec): CompiledEvent {
       const v = f.generalizer.apply(first, second);
       if (v instanceof Rejection) issues.push(issue(`${name}.${f.rawKeys.join('+')}`, v.reason, v.detail));
     }
-    for (const key of Object.keys(raw)) {
-      if (!knownKeys.has(key)) issues.push(issue(`${name}.${key.slice(0, 64)}`, 'unknown_field', 'this field is not declared for the event'));
-    }
+    reportUnknown(Object.keys(raw), knownKeys, issues);
     return issues;
+  }
+
+  // A hostile object may carry a million keys: name the first few, count the rest.
+  function reportUnknown(keys: readonly string[], known: ReadonlySet<string>, issues: FieldIssue[]): void {
+    let unknown = 0;
+    for (const key of keys) {
+      if (known.has(key)) continue;
+      if (++unknown <= MAX_UNKNOWN_FIELD_ISSUES) issues.push(issue(`${name}.${shownName(key)}`, 'unknown_field', 'this field is not declared for the event'));
+    }
+    if (unknown > MAX_UNKNOWN_FIELD_ISSUES) issues.push(issue(name, 'unknown_field', `${unknown - MAX_UNKNOWN_FIELD_ISSUES} more undeclared fields`));
   }
 
   const normalize = buildFastNormalizer(name, fields, slowIssues);
 
   function check(payload: unknown): FieldIssue[] {
+    try {
+      return checkFields(payload);
+    } catch {
+      return [issue(name, 'internal', 'the fields could not be read')];
+    }
+  }
+
+  function checkFields(payload: unknown): FieldIssue[] {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return [issue(name, 'not_an_object', 'fields must be an object')];
     const p = payload as Record<string, unknown>;
     const issues: FieldIssue[] = [];
@@ -125,7 +150,7 @@ function compileEvent(name: string, spec: EventSpec): CompiledEvent {
         issues.push(issue(`${name}.${f.name}`, 'invalid_format', 'the value is not one the field\'s generalizer can produce'));
       }
     }
-    for (const key of Object.keys(p)) if (!fieldNames.has(key)) issues.push(issue(`${name}.${key.slice(0, 64)}`, 'unknown_field'));
+    reportUnknown(Object.keys(p), fieldNames, issues);
     return issues;
   }
 
@@ -144,8 +169,9 @@ type SlowIssues = (raw: Record<string, unknown>) => FieldIssue[];
 function buildFastNormalizer(name: string, fields: readonly CompiledField[], slowIssues: SlowIssues): (raw: unknown) => NormalizeResult {
   const lines: string[] = [];
   lines.push('return function normalize(raw) {');
-  lines.push('  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return notObject();');
   lines.push('  try {');
+  // Inside the try: Array.isArray throws on a revoked proxy.
+  lines.push('    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return notObject();');
   lines.push('    let present = 0;');
   fields.forEach((f, i) => {
     const k0 = JSON.stringify(f.rawKeys[0]);
@@ -157,7 +183,7 @@ function buildFastNormalizer(name: string, fields: readonly CompiledField[], slo
     } else {
       lines.push(`    const a${i} = raw[${k0}];`);
       if (f.optional) {
-        lines.push(`    let v${i} = null; if (a${i} !== undefined) { present++; v${i} = g[${i}].apply(a${i}); if (v${i} instanceof Rejection) return slow(raw); }`);
+        lines.push(`    let v${i} = null; if (a${i} !== undefined) { present++; if (a${i} !== null) { v${i} = g[${i}].apply(a${i}); if (v${i} instanceof Rejection) return slow(raw); } }`);
       } else {
         lines.push(`    if (a${i} === undefined) return slow(raw); present++;`);
         lines.push(`    const v${i} = g[${i}].apply(a${i}); if (v${i} instanceof Rejection) return slow(raw);`);

@@ -70,7 +70,8 @@ export function diffCatalogs(before: CatalogSpec, after: CatalogSpec): CatalogDi
     if (old.category !== e.category) what.push(`moves from "${title(old.category)}" to "${title(e.category)}"`);
     if (old.retentionDays !== e.retentionDays) what.push(`is kept ${e.retentionDays} days instead of ${old.retentionDays}`);
     if (old.maxPerPeriod !== e.maxPerPeriod) what.push(`may be sent ${e.maxPerPeriod} times per ${after.linkagePeriod} instead of ${old.maxPerPeriod}`);
-    if (old.purpose !== e.purpose) what.push(`has a new purpose: ${e.purpose}`);
+    if ((old.sampled === undefined) !== (e.sampled === undefined)) what.push(e.sampled ? 'is now sent as a uniform sample when the period ends' : 'is no longer sampled');
+    if (old.purpose !== e.purpose) what.push(`has a new purpose: ${e.purpose.replace(/\.$/, '')}`);
     if (what.length > 0) changes.push({ kind: 'event_changed', category: e.category, event: name, sentence: `${title(e.category)}: ${name} ${what.join('; ')}.` });
     for (const [fname, f] of Object.entries(e.fields)) {
       const of = old.fields[fname];

@@ -94,7 +94,9 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
     if (typeof e?.maxPerPeriod !== 'number' || !Number.isInteger(e.maxPerPeriod) || e.maxPerPeriod <= 0) {
       err('invalid_bound', name, 'the event needs maxPerPeriod, a positive whole number of reports per linkage period');
     }
-    if (e?.sampled !== undefined) {
+    if (e?.sampled !== undefined && (typeof e.sampled !== 'object' || e.sampled === null)) {
+      err('invalid_sampling', name, 'sampled must name a count event and its count field');
+    } else if (e?.sampled !== undefined) {
       const countEvent = typeof e.sampled.countEvent === 'string' && Object.hasOwn(events, e.sampled.countEvent) ? events[e.sampled.countEvent] : undefined;
       if (countEvent === undefined) err('invalid_sampling', name, `the count event "${String(e.sampled.countEvent)}" is not declared`);
       else if (!Object.hasOwn(countEvent.fields ?? {}, e.sampled.countField)) err('invalid_sampling', name, `the count event has no field "${String(e.sampled.countField)}"`);
@@ -127,7 +129,8 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
       }
       const rawKeys = g.inputs ?? [typeof f.from === 'string' ? f.from : fieldName];
       for (const k of rawKeys) {
-        if (!FIELD_NAME.test(k) || RESERVED.has(k)) err('invalid_name', path, `raw key "${k}" is not a valid name`);
+        // A raw key that is the field's own name was judged with the field name above.
+        if (k !== fieldName && (!FIELD_NAME.test(k) || RESERVED.has(k))) err('invalid_name', path, `raw key "${k}" is not a valid name`);
         const owner = seenRaw.get(k);
         if (owner !== undefined) err('name_collision', path, `raw key "${k}" is already read by field "${owner}"`);
         seenRaw.set(k, fieldName);

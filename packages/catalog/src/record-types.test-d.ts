@@ -30,6 +30,27 @@ test('playback.session raw input is inferred from the catalog', () => {
   record('playback.session', { mediaType: 'movie' });
   // @ts-expect-error an undeclared event fails to compile
   record('playback.title', { title: 'x' });
+  // Unknown optional values may be passed as null.
+  record('playback.session', { mediaType: 'movie', durationSeconds: null, bitrateKbps: null, playedSeconds: 1, container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', width: 1920, height: 1080, deviceType: 'tv', decision: 'transcode', hdr: true });
+  // @ts-expect-error hdr is a boolean, not a string
+  record('playback.session', { mediaType: 'movie', playedSeconds: 1, container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', deviceType: 'tv', decision: 'directplay', hdr: 'yes' });
+  // @ts-expect-error width is a number of pixels
+  record('playback.session', { mediaType: 'movie', playedSeconds: 1, container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', width: '1920', height: 1080, deviceType: 'tv', decision: 'directplay', hdr: false });
+  // @ts-expect-error the generalized name (duration) is not the raw key (durationSeconds)
+  record('playback.session', { mediaType: 'movie', duration: 5400, playedSeconds: 1, container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', deviceType: 'tv', decision: 'directplay', hdr: false });
+});
+
+test('every event of the default catalog is typed from its declaration', () => {
+  record('server.daily', { serverVersion: '1.32.4.7003', platform: 'linux', arch: 'x86_64', movies: 1200, episodes: 3400, tracks: 0, photos: 10, activeDays7: 5, activeDays28: 20 });
+  record('crash.report', { serverVersion: '1.32.4', platform: 'linux', errorType: 'TypeError', message: 'x', stack: 'y', count: 1 });
+  record('client.session', { deviceType: 'tv', clientPlatform: 'roku', clientVersion: '4.1' });
+  record('marketing.preference', { subscribed: false });
+  // @ts-expect-error a misspelled field fails to compile
+  record('server.daily', { serverVersion: '1.32', platfrom: 'linux', arch: 'x64', movies: 1, episodes: 1, tracks: 1, photos: 1, activeDays7: 1, activeDays28: 1 });
+  // @ts-expect-error library sizes are counts, not strings
+  record('server.daily', { serverVersion: '1.32', platform: 'linux', arch: 'x64', movies: '1200', episodes: 1, tracks: 1, photos: 1, activeDays7: 1, activeDays28: 1 });
+  // @ts-expect-error subscribed is a boolean
+  record('marketing.preference', { subscribed: 'yes' });
 });
 
 test('payload types are the generalized outputs', () => {
@@ -39,4 +60,8 @@ test('payload types are the generalized outputs', () => {
   expectTypeOf<P['decision']>().toEqualTypeOf<'directplay' | 'directstream' | 'transcode'>();
   expectTypeOf<P['duration']>().toEqualTypeOf<string | null>();
   expectTypeOf(mediaServerCatalog.linkagePeriod).toEqualTypeOf<'day'>();
+  type Crash = PayloadOf<MediaServerCatalog['events']['crash.report']>;
+  expectTypeOf<Crash['message']>().toEqualTypeOf<string>();
+  type Client = PayloadOf<MediaServerCatalog['events']['client.session']>;
+  expectTypeOf<Client['deviceType']>().toEqualTypeOf<'tv' | 'mobile' | 'tablet' | 'desktop' | 'web' | 'console' | 'speaker' | 'other'>();
 });

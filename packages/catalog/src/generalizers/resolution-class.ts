@@ -7,7 +7,9 @@ export const RESOLUTION_CLASSES = ['none', 'sd', '720p', '1080p', '1440p', '4k',
 export type ResolutionClass = (typeof RESOLUTION_CLASSES)[number];
 
 // Thresholds at 90 % of the nominal size, so that cropped encodes (1920×800 scope,
-// 3840×1600) land in their nominal class rather than one below.
+// 3840×1600) land in their nominal class rather than one below. The long side is compared
+// with the nominal width and the short side with the nominal height, so that portrait video
+// (1080×1920 from a phone) lands in the same class as its landscape twin.
 const STEPS: readonly [number, number, ResolutionClass][] = [
   [7680, 4320, '8k'],
   [3840, 2160, '4k'],
@@ -18,8 +20,10 @@ const STEPS: readonly [number, number, ResolutionClass][] = [
 
 /** Maps a width and height in pixels to a resolution class. */
 export function classifyResolution(width: number, height: number): ResolutionClass {
-  if (width <= 0 || height <= 0) return 'none';
-  for (const [w, h, cls] of STEPS) if (width >= w * 0.9 || height >= h * 0.9) return cls;
+  if (!(width > 0) || !(height > 0)) return 'none';
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  for (const [w, h, cls] of STEPS) if (long >= w * 0.9 || short >= h * 0.9) return cls;
   return 'sd';
 }
 

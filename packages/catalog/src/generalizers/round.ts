@@ -1,5 +1,6 @@
 import { Rejection, type Generalizer } from '../generalizer.js';
 import { readNumber, type NumberRange } from './read-number.js';
+import { stepGrid } from './step-grid.js';
 
 /** Options of {@link round}. */
 export interface RoundOptions extends NumberRange {
@@ -16,28 +17,28 @@ export function round(options: RoundOptions): Generalizer<number, number> {
   const min = options.min ?? 0;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
   const problems: string[] = [];
-  if (!(step > 0) || !Number.isFinite(step)) problems.push('round: step must be a positive finite number');
-  const lo = Math.round(min / step) * step;
-  const hi = Math.round(max / step) * step;
-  const count = Math.floor((hi - lo) / step) + 1;
-  const outputs = count <= 1000 ? Array.from({ length: count }, (_, i) => lo + i * step) : undefined;
+  const validStep = step > 0 && Number.isFinite(step);
+  if (!validStep) problems.push('round: step must be a positive finite number');
+  if (!(min <= max)) problems.push('round: min must not exceed max');
+  const grid = stepGrid(0, validStep ? step : 1);
+  const lo = grid.snap(min);
+  const hi = grid.snap(max);
+  const count = validStep ? Math.floor((hi - lo) / step + 1e-9) + 1 : 0;
+  const outputs = count > 0 && count <= 1000 ? Array.from({ length: count }, (_, i) => grid.snap(lo + i * step)) : undefined;
+  const bounds = { type: 'number', minimum: lo, maximum: hi };
   return {
     spec: { kind: 'round', step, min, max },
     problems,
     freeText: false,
     outputs,
-    schema: { type: 'number', minimum: lo, maximum: hi, multipleOf: step },
-    example: Math.round((lo + hi) / 2 / step) * step,
+    schema: grid.exactMultipleOf ? { ...bounds, multipleOf: step } : outputs ? { type: 'number', enum: [...outputs] } : bounds,
+    example: grid.snap((lo + hi) / 2),
     apply(raw) {
       const v = readNumber(raw, min, max);
       if (v instanceof Rejection) return v;
-      return Math.round(v / step) * step;
+      return grid.snap(v);
     },
-    accepts(value) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < lo || value > hi) return false;
-      const k = value / step;
-      return Math.abs(k - Math.round(k)) < 1e-9;
-    },
+    accepts: (value) => typeof value === 'number' && Number.isFinite(value) && value >= lo && value <= hi && grid.has(value),
     describe: () => `rounded to the nearest ${step}, between ${lo} and ${hi}`,
   };
 }

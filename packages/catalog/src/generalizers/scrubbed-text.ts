@@ -24,12 +24,15 @@ export function scrubbedText(options: ScrubbedTextOptions = {}): Generalizer<str
     freeText: true,
     outputs: undefined,
     schema: { type: 'string', maxLength },
-    example: 'TranscodeError: ffmpeg exited with code 1 reading <path>',
+    example: 'TranscodeError: ffmpeg exited with code 1 reading <path>'.slice(0, Math.max(0, maxLength)),
     apply(raw) {
       if (typeof raw !== 'string') return new Rejection('wrong_type', `expected a string, got ${describeType(raw)}`);
       if (raw.length > maxInputLength) return new Rejection('too_long', `expected at most ${maxInputLength} characters`);
       const s = scrubText(raw);
-      return s.length > maxLength ? s.slice(0, maxLength) : s;
+      if (s.length <= maxLength) return s;
+      // Never cut a surrogate pair in half: a lone surrogate is not valid UTF-8 on the wire.
+      const code = s.charCodeAt(maxLength - 1);
+      return s.slice(0, code >= 0xd800 && code <= 0xdbff ? maxLength - 1 : maxLength);
     },
     accepts: (value) => typeof value === 'string' && value.length <= maxLength,
     describe: () => `text of at most ${maxLength} characters, after removing file paths and names, web addresses, e-mail and IP addresses and secrets`,
