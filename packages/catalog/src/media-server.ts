@@ -158,18 +158,31 @@ export const mediaServerCatalog = defineCatalog({
           description: "The media's length, in broad ranges.",
           from: 'durationSeconds',
           optional: true,
-          generalize: buckets({ edges: [60, 180, 300, 600, 1200, 2700, 4500, 6300, 8100, 10800], unit: 'seconds', max: 7 * 24 * 3600 }),
+          // Calibrated with `candor risk` on the shared movie and music catalogs (docs/privacy.md).
+          // The ranges follow kinds of content: clips, tracks (1–3, 3–5, 5–10 min), long tracks
+          // and short episodes (10–15), episodes (15–40, 40–75), feature films (75–150), long
+          // films. There is no edge between 75 and 150 min: the longest tracks (85–139 min) are so
+          // few that any edge there leaves one of them alone in its range, and a lone track is
+          // named by its report. The narrowest track range (75–150 min) still holds 9 tracks.
+          generalize: buckets({ edges: [60, 180, 300, 600, 900, 2400, 4500, 9000], unit: 'seconds', max: 7 * 24 * 3600 }),
         },
         played: {
           description: 'How long it was played, in broad ranges.',
           from: 'playedSeconds',
-          generalize: buckets({ edges: [60, 300, 900, 1800, 3600, 7200], unit: 'seconds', max: 7 * 24 * 3600 }),
+          // The same edges as `duration`, so that a full play adds nothing to what the length
+          // says (an edge of its own would split a length range and shrink its anonymity set),
+          // while a shorter range still shows where playback stopped short.
+          generalize: buckets({ edges: [60, 180, 300, 600, 900, 2400, 4500, 9000], unit: 'seconds', max: 7 * 24 * 3600 }),
         },
         bitrate: {
-          description: 'The stream bitrate, in ranges that double.',
+          description: 'The stream bitrate, in ranges that roughly double.',
           from: 'bitrateKbps',
           optional: true,
-          generalize: buckets({ edges: [128, 256, 512, 1000, 2000, 4000, 8000, 16000, 32000, 64000], unit: 'kbps', max: 10_000_000 }),
+          // The bitrate does not depend on which title was played, so its edges are set for the
+          // vendor: they fall between the usual audio encoder settings (96 | 128–192 | 256–320 |
+          // lossless) instead of on them, where a file measured at 127.9 or 128.1 kbps would land
+          // in either range; from 1 Mbps they double as video bitrates do.
+          generalize: buckets({ edges: [100, 200, 400, 1000, 2000, 4000, 8000, 16000, 32000, 64000], unit: 'kbps', max: 10_000_000 }),
         },
         container: {
           description: 'The file container format.',
@@ -218,6 +231,11 @@ export const mediaServerCatalog = defineCatalog({
         message: { description: 'The error message with paths, names, addresses and secrets removed.', generalize: scrubbedText({ maxLength: 1024 }) },
         stack: { description: "The stack trace with everything outside the server's own code removed.", generalize: scrubbedText({ maxLength: 8192 }) },
         count: { description: 'How many times this same error happened since the last report, capped at 100.', generalize: buckets({ edges: [2, 5, 10, 100], labels: ['1', '2–4', '5–9', '10–99', '100 or more'], min: 1, max: 1_000_000_000 }) },
+        origin: {
+          description: 'How the error surfaced: an uncaught exception, an unhandled promise rejection, or an error the server caught and reported.',
+          generalize: enumeration({ values: ['uncaught', 'unhandled-rejection', 'reported'], aliases: { uncaughtexception: 'uncaught', unhandledrejection: 'unhandled-rejection' } }),
+        },
+        runtimeVersion: { description: 'The major version of Node.js the server runs on.', optional: true, generalize: versionPrefix({ parts: 1 }) },
       },
     },
     'marketing.preference': {
