@@ -44,7 +44,10 @@ export function periodRange(period: string): { startMs: number; endMs: number; l
   if (m) {
     const month = +m[2]!;
     if (month < 1 || month > 12) return null;
-    return { startMs: Date.UTC(+m[1]!, month - 1, 1), endMs: Date.UTC(+m[1]!, month, 1), linkage: 'month' };
+    const startMs = Date.UTC(+m[1]!, month - 1, 1);
+    // Date.UTC reads years 0–99 as 1900–1999: such a period does not name itself.
+    if (periodOf(startMs, 'month') !== period) return null;
+    return { startMs, endMs: Date.UTC(+m[1]!, month, 1), linkage: 'month' };
   }
   return null;
 }
