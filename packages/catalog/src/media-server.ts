@@ -233,6 +233,7 @@ export const mediaServerCatalog = defineCatalog({
         count: { description: 'How many times this same error happened since the last report, capped at 100.', generalize: buckets({ edges: [2, 5, 10, 100], labels: ['1', '2–4', '5–9', '10–99', '100 or more'], min: 1, max: 1_000_000_000 }) },
         origin: {
           description: 'How the error surfaced: an uncaught exception, an unhandled promise rejection, or an error the server caught and reported.',
+          optional: true,
           generalize: enumeration({ values: ['uncaught', 'unhandled-rejection', 'reported'], aliases: { uncaughtexception: 'uncaught', unhandledrejection: 'unhandled-rejection' } }),
         },
         runtimeVersion: { description: 'The major version of Node.js the server runs on.', optional: true, generalize: versionPrefix({ parts: 1 }) },
