@@ -42,7 +42,6 @@ test('playback.session raw input is inferred from the catalog', () => {
 
 test('every event of the default catalog is typed from its declaration', () => {
   record('server.daily', { serverVersion: '1.32.4.7003', platform: 'linux', arch: 'x86_64', movies: 1200, episodes: 3400, tracks: 0, photos: 10, activeDays7: 5, activeDays28: 20 });
-  record('crash.report', { serverVersion: '1.32.4', platform: 'linux', errorType: 'TypeError', message: 'x', stack: 'y', count: 1 });
   record('client.session', { deviceType: 'tv', clientPlatform: 'roku', clientVersion: '4.1' });
   record('marketing.preference', { subscribed: false });
   // @ts-expect-error a misspelled field fails to compile
