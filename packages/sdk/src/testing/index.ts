@@ -1,0 +1,5 @@
+export { createMemoryTransport } from './memory-transport.js';
+export type { MemoryTransport, CapturedRequest } from './memory-transport.js';
+export { createTestTelemetry } from './create-test-telemetry.js';
+export type { TestTelemetry, TestTelemetryOptions, TestClock } from './create-test-telemetry.js';
+export { createSeededRandom, seededBytes } from '../util/seeded-random.js';
