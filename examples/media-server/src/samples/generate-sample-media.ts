@@ -10,7 +10,7 @@ export interface SampleSpec {
   /** The length in seconds. */
   readonly durationSeconds: number;
   /** The picture, for a video; omitted for audio. */
-  readonly video?: { readonly width: number; readonly height: number; readonly source: 'testsrc2' | 'smptehdbars' | 'rgbtestsrc' | 'testsrc' };
+  readonly video?: { readonly width: number; readonly height: number; readonly source: 'testsrc2' | 'testsrc' | 'smptehdbars' | 'pal100bars' | 'rgbtestsrc' };
   /** The audio codec. */
   readonly audioCodec: 'aac' | 'flac' | 'mp3';
   /** The tone's frequency in Hz. */
@@ -23,10 +23,11 @@ const ALBUM = { artist: 'The Test Tones', album: 'Sine Studies', date: '2025' };
 
 /** The samples `npm start` plays when no media folder is given: two films, two episodes and a four-track album. */
 export const DEFAULT_SAMPLES: readonly SampleSpec[] = [
-  { path: 'Movies/Big Test Pattern (2025).mkv', durationSeconds: 12, video: { width: 1920, height: 1080, source: 'testsrc2' }, audioCodec: 'aac', toneHz: 330 },
-  { path: 'Movies/Color Bars (2024).mp4', durationSeconds: 15, video: { width: 1920, height: 1080, source: 'smptehdbars' }, audioCodec: 'aac', toneHz: 1000 },
-  { path: 'Shows/Test Pattern Show/Test Pattern Show S01E01.mp4', durationSeconds: 12, video: { width: 1280, height: 720, source: 'testsrc' }, audioCodec: 'aac', toneHz: 440 },
-  { path: 'Shows/Test Pattern Show/Test Pattern Show S01E02.mp4', durationSeconds: 10, video: { width: 1280, height: 720, source: 'rgbtestsrc' }, audioCodec: 'aac', toneHz: 550 },
+  // Still bars at 1080p encode in a fraction of the time of moving patterns; the episodes move.
+  { path: 'Movies/Color Bars (2025).mkv', durationSeconds: 12, video: { width: 1920, height: 1080, source: 'smptehdbars' }, audioCodec: 'aac', toneHz: 330 },
+  { path: 'Movies/PAL Bars (2024).mp4', durationSeconds: 10, video: { width: 1920, height: 1080, source: 'pal100bars' }, audioCodec: 'aac', toneHz: 1000 },
+  { path: 'Shows/Test Pattern Show/Test Pattern Show S01E01.mp4', durationSeconds: 8, video: { width: 1280, height: 720, source: 'testsrc2' }, audioCodec: 'aac', toneHz: 440 },
+  { path: 'Shows/Test Pattern Show/Test Pattern Show S01E02.mp4', durationSeconds: 8, video: { width: 1280, height: 720, source: 'testsrc' }, audioCodec: 'aac', toneHz: 550 },
   { path: 'Music/The Test Tones/Sine Studies/01 A Above Middle C.flac', durationSeconds: 8, audioCodec: 'flac', toneHz: 440, tags: { ...ALBUM, title: 'A Above Middle C', track: '1/4' } },
   { path: 'Music/The Test Tones/Sine Studies/02 Concert E.flac', durationSeconds: 11, audioCodec: 'flac', toneHz: 659, tags: { ...ALBUM, title: 'Concert E', track: '2/4' } },
   { path: 'Music/The Test Tones/Sine Studies/03 Low G.mp3', durationSeconds: 7, audioCodec: 'mp3', toneHz: 196, tags: { ...ALBUM, title: 'Low G', track: '3/4' } },
