@@ -50,8 +50,8 @@ describe('diffCatalogs', () => {
       ['field_added', 'playback', 'media.play', 'stereo'],
       ['field_removed', 'playback', 'media.play', 'hdr'],
     ]);
-    expect(changes[0]!.sentence).toBe('Playback: media.play.length is now sent as reported as one of under 10 min, 10 min–1 h, 1 h or more (was reported as one of under 1 min, 1 min–10 min, 10 min–1 h, 1 h or more).');
-    expect(changes[1]!.sentence).toBe('Playback: media.play gains field stereo (Whether audio is stereo), sent as yes or no.');
+    expect(changes[0]!.sentence).toBe('Playback: what leaves the machine for media.play.length changes to: reported as one of under 10 min, 10 min–1 h, 1 h or more (was: reported as one of under 1 min, 1 min–10 min, 10 min–1 h, 1 h or more).');
+    expect(changes[1]!.sentence).toBe('Playback: media.play gains field stereo (Whether audio is stereo); what leaves the machine: yes or no.');
     expect(changes[2]!.sentence).toBe('Playback: media.play no longer sends hdr.');
   });
 

@@ -75,9 +75,9 @@ export function diffCatalogs(before: CatalogSpec, after: CatalogSpec): CatalogDi
     if (what.length > 0) changes.push({ kind: 'event_changed', category: e.category, event: name, sentence: `${title(e.category)}: ${name} ${what.join('; ')}.` });
     for (const [fname, f] of Object.entries(e.fields)) {
       const of = old.fields[fname];
-      if (!of) changes.push({ kind: 'field_added', category: e.category, event: name, field: fname, sentence: `${title(e.category)}: ${name} gains field ${fname} (${f.description.replace(/\.$/, '')}), sent as ${f.generalize.describe()}.` });
+      if (!of) changes.push({ kind: 'field_added', category: e.category, event: name, field: fname, sentence: `${title(e.category)}: ${name} gains field ${fname} (${f.description.replace(/\.$/, '')}); what leaves the machine: ${f.generalize.describe()}.` });
       else if (!same(of.generalize.spec, f.generalize.spec) || of.optional !== f.optional || of.from !== f.from) {
-        changes.push({ kind: 'field_changed', category: e.category, event: name, field: fname, sentence: `${title(e.category)}: ${name}.${fname} is now sent as ${f.generalize.describe()} (was ${of.generalize.describe()}).` });
+        changes.push({ kind: 'field_changed', category: e.category, event: name, field: fname, sentence: `${title(e.category)}: what leaves the machine for ${name}.${fname} changes to: ${f.generalize.describe()} (was: ${of.generalize.describe()}).` });
       }
     }
     for (const fname of Object.keys(old.fields)) {
