@@ -7,7 +7,7 @@ import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { createPrivacyTabHandler, CSRF_HEADER, PrivacyTabConfigError } from '../src/index.js';
 import type { PrivacyTabAuthorization, PrivacyTabOptions } from '../src/index.js';
 import { builtAssetsDir } from './support/assets.js';
-import { batchBytes, createFakeClient } from './support/fake-client.js';
+import { batchEntry, createFakeClient } from './support/fake-client.js';
 import type { FakeClient } from './support/fake-client.js';
 import { cookieFrom, serve } from './support/serve.js';
 import type { Served } from './support/serve.js';
@@ -217,10 +217,11 @@ describe('consent', () => {
 describe('what was sent', () => {
   function seed(client: FakeClient): void {
     client.entries = [
-      { id: 1, sentAt: '2026-11-27T08:00:00.000Z', bytes: batchBytes([{ name: 'server.daily', time: '2026-11-27' }]) },
-      { id: 2, sentAt: '2026-11-28T09:00:00.000Z', bytes: batchBytes([{ name: 'playback.session', time: '2026-11-28' }, { name: 'playback.daily', time: '2026-11-28' }, { name: 'client.session', time: '2026-11-28' }]) },
-      { id: 3, sentAt: '2026-11-28T21:00:00.000Z', bytes: batchBytes([{ name: 'client.session', time: '2026-11-28' }]) },
-      { id: 4, sentAt: '2026-11-29T07:00:00.000Z', kind: 'delivery', destination: 'https://hooks.example/plex', bytes: '{"event":"media.play"}' },
+      batchEntry(1, '2026-11-27T08:00:00.000Z', ['usage'], [{ name: 'server.daily', time: '2026-11-27' }]),
+      batchEntry(2, '2026-11-28T09:00:00.000Z', ['playback', 'usage'], [{ name: 'playback.session', time: '2026-11-28' }, { name: 'playback.daily', time: '2026-11-28' }, { name: 'client.session', time: '2026-11-28' }]),
+      batchEntry(3, '2026-11-28T21:00:00.000Z', ['usage'], [{ name: 'client.session', time: '2026-11-28' }]),
+      { id: 4, sentAt: '2026-11-29T07:00:00.000Z', kind: 'delivery', categories: ['integrations'], eventCount: 1, status: 'delivered', destination: 'https://hooks.example/plex', body: '{"event":"media.play"}' },
+      { id: 5, sentAt: '2026-11-29T07:30:00.000Z', kind: 'deletion', categories: ['playback'], eventCount: 0, status: 'delivered', detail: 'deleted 3', destination: 'http://collector.example/v1/subjects/delete', body: '{"catalogId":"media-server","pseudonyms":[],"categories":["playback"]}' },
     ];
   }
 
@@ -229,11 +230,12 @@ describe('what was sent', () => {
     seed(client);
     const url = await start(client);
     const body = (await (await fetch(`${url}/privacy/api/sent`, { headers: ADMIN })).json()) as { entries: { id: string; categories: string[]; events: number; kind: string; byteLength: number }[]; total: number; totalsPerDay: { day: string; entries: number; events: number; bytes: number }[] };
-    expect(body.entries.map((e) => e.id)).toEqual(['4', '3', '2', '1']);
-    expect(body.entries[2]).toMatchObject({ categories: ['playback', 'usage'], events: 3, kind: 'batch', byteLength: Buffer.byteLength(client.entries[1]!.bytes as string) });
-    expect(body.entries[0]).toMatchObject({ kind: 'delivery', events: 1 });
+    expect(body.entries.map((e) => e.id)).toEqual(['5', '4', '3', '2', '1']);
+    expect(body.entries[3]).toMatchObject({ categories: ['playback', 'usage'], events: 3, kind: 'batch', status: 'delivered', byteLength: Buffer.byteLength(client.entries[1]!.body) });
+    expect(body.entries[1]).toMatchObject({ kind: 'delivery', events: 1, destination: 'https://hooks.example/plex' });
+    expect(body.entries[0]).toMatchObject({ kind: 'deletion', detail: 'deleted 3' });
     const nov28 = body.totalsPerDay.find((t) => t.day === '2026-11-28')!;
-    expect(nov28).toEqual({ day: '2026-11-28', entries: 2, events: 4, bytes: Buffer.byteLength(client.entries[1]!.bytes as string) + Buffer.byteLength(client.entries[2]!.bytes as string) });
+    expect(nov28).toEqual({ day: '2026-11-28', entries: 2, events: 4, bytes: Buffer.byteLength(client.entries[1]!.body) + Buffer.byteLength(client.entries[2]!.body) });
   });
 
   it('filters by category, kind and date, and pages', async () => {
@@ -244,34 +246,36 @@ describe('what was sent', () => {
       const b = (await (await fetch(`${url}/privacy/api/sent?${q}`, { headers: ADMIN })).json()) as { entries: { id: string }[]; total: number };
       return { ids: b.entries.map((e) => e.id), total: b.total };
     };
-    expect(await ids('category=playback')).toEqual({ ids: ['2'], total: 1 });
+    expect(await ids('category=playback')).toEqual({ ids: ['5', '2'], total: 2 });
+    expect(await ids('category=playback&kind=batch')).toEqual({ ids: ['2'], total: 1 });
     expect(await ids('category=usage&kind=batch')).toEqual({ ids: ['3', '2', '1'], total: 3 });
     expect(await ids('kind=delivery')).toEqual({ ids: ['4'], total: 1 });
+    expect(await ids('kind=batch,deletion,export')).toEqual({ ids: ['5', '3', '2', '1'], total: 4 });
     expect(await ids('from=2026-11-28&to=2026-11-28')).toEqual({ ids: ['3', '2'], total: 2 });
-    expect(await ids('limit=2&offset=1')).toEqual({ ids: ['3', '2'], total: 4 });
-    const bad = await fetch(`${url}/privacy/api/sent?from=yesterday`, { headers: ADMIN });
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('from');
+    expect(await ids('from=2026-11-29')).toEqual({ ids: ['5', '4'], total: 2 });
+    expect(await ids('limit=2&offset=1')).toEqual({ ids: ['4', '3'], total: 5 });
+    for (const [q, word] of [['from=yesterday', 'from'], ['to=2026-02-30', 'to'], ['from=2026-11-29&to=2026-11-28', 'empty'], ['kind=batch,films', 'kind'], ['limit=0', 'limit']]) {
+      const bad = await fetch(`${url}/privacy/api/sent?${q}`, { headers: ADMIN });
+      expect(bad.status, q).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(word);
+    }
   });
 
   it('serves each entry as its exact bytes, inert, and exports everything as a download', async () => {
     const client = createFakeClient();
     seed(client);
-    client.entries.push({ id: 5, sentAt: '2026-11-29T08:00:00.000Z', bytes: batchBytes([{ name: 'crash.report', time: '2026-11-29', fields: { message: '<img src=x onerror=alert(1)>' } }]) });
+    client.entries.push(batchEntry(6, '2026-11-29T08:00:00.000Z', ['crash'], [{ name: 'crash.report', time: '2026-11-29', fields: { message: '<img src=x onerror=alert(1)> “ünïcode”' } }]));
     const url = await start(client);
-    const res = await fetch(`${url}/privacy/api/sent/5`, { headers: ADMIN });
+    const res = await fetch(`${url}/privacy/api/sent/6`, { headers: ADMIN });
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('content-security-policy')).toContain('sandbox');
-    expect(await res.text()).toBe(client.entries[4]!.bytes);
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(client.entries[5]!.body, 'utf8'))).toBe(true);
     expect((await fetch(`${url}/privacy/api/sent/99`, { headers: ADMIN })).status).toBe(404);
     const exp = await fetch(`${url}/privacy/api/export`, { headers: ADMIN });
     expect(exp.headers.get('content-disposition')).toMatch(/^attachment; filename="candor-sent-log-\d{4}-\d{2}-\d{2}\.json"$/);
-    const body = (await exp.json()) as { entries: { id: string; encoding: string; bytes: string }[] };
-    expect(body.entries).toHaveLength(5);
-    for (const e of body.entries) {
-      expect(e.encoding).toBe('utf8');
-      expect(e.bytes).toBe(client.entries.find((x) => String(x.id) === e.id)!.bytes);
-    }
+    const body = (await exp.json()) as { entries: { id: string; bytes: string }[] };
+    expect(body.entries.map((e) => e.id)).toEqual(['6', '5', '4', '3', '2', '1']);
+    for (const e of body.entries) expect(e.bytes).toBe(client.entries.find((x) => String(x.id) === e.id)!.body);
   });
 });
 
@@ -281,17 +285,24 @@ describe('delete, drops, integrations and policy', () => {
     const url = await start(client);
     const { token, cookie } = await session(url);
     const h = { ...ADMIN, cookie, [CSRF_HEADER]: token };
-    client.deleteResult = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
-    const failed = await post(url, 'delete', {}, h);
-    expect(failed.status).toBe(502);
-    const err = (await failed.json()) as { error: { code: string; message: string } };
-    expect(err.error.code).toBe('DELETE_FAILED');
-    expect(err.error.message).toContain('ECONNREFUSED');
-    client.deleteResult = async () => ({ deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' });
+    const failure = async (): Promise<string> => {
+      const res = await post(url, 'delete', {}, h);
+      expect(res.status).toBe(502);
+      const err = (await res.json()) as { error: { code: string; message: string } };
+      expect(err.error.code).toBe('DELETE_FAILED');
+      return err.error.message;
+    };
+    client.deleteResult = async () => ({ status: 'pending', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9' } });
+    expect(await failure()).toMatch(/not acknowledged.*ECONNREFUSED.*retried automatically/);
+    client.deleteResult = async () => ({ status: 'failed', error: { code: 'INVALID_SUBJECT_REQUEST', message: 'too many pseudonyms', httpStatus: 400 } });
+    expect(await failure()).toMatch(/refused the deletion: too many pseudonyms \(INVALID_SUBJECT_REQUEST\)/);
+    client.deleteResult = () => Promise.reject(new Error('client closed'));
+    expect(await failure()).toMatch(/could not be made: client closed/);
+    client.deleteResult = async () => ({ status: 'ok', response: { deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' } });
     const ok = await post(url, 'delete', {}, h);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ acknowledgement: { deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' } });
-    expect(client.calls.deletes).toBe(2);
+    expect(client.calls.deletes).toBe(4);
   });
 
   it('lists drops by reason with their meaning, most first', async () => {
@@ -309,10 +320,12 @@ describe('delete, drops, integrations and policy', () => {
   });
 
   it('discloses integrations with their destinations and fields', async () => {
-    const client = createFakeClient(mediaServerCatalog, [
-      { id: 'plex-webhook', kind: 'webhook', destination: 'https://hooks.example/plex', purpose: 'Tell the home automation what plays.', fields: [{ name: 'metadata.title', description: 'The title', sentAs: 'the exact value' }, { name: 'Player.publicAddress', description: 'The player IP' }] },
-    ]);
-    const url = await start(client);
+    const client = createFakeClient();
+    const url = await start(client, {
+      integrations: () => [
+        { id: 'plex-webhook', kind: 'webhook', destination: 'https://hooks.example/plex', purpose: 'Tell the home automation what plays.', fields: [{ name: 'metadata.title', description: 'The title', sentAs: 'the exact value' }, { name: 'Player.publicAddress', description: 'The player IP' }] },
+      ],
+    });
     const body = (await (await fetch(`${url}/privacy/api/integrations`, { headers: ADMIN })).json()) as { categoryOn: boolean; integrations: { destination: string; fields: { sentAs: string }[] }[] };
     expect(body.categoryOn).toBe(false);
     expect(body.integrations[0]!.destination).toBe('https://hooks.example/plex');
@@ -328,17 +341,20 @@ describe('delete, drops, integrations and policy', () => {
       events: { ...mediaServerCatalog.events, 'playback.subtitle': { category: 'playback', description: 'Whether subtitles were on.', purpose: 'Prioritise subtitle work.', retentionDays: 400, maxPerPeriod: 3, fields: {} } },
     });
     const client = createFakeClient(next);
-    const before = await start(client, { now: () => Date.parse('2026-12-01T00:00:00Z') });
-    const body = (await (await fetch(`${before}/privacy/api/catalog`, { headers: ADMIN })).json()) as { policy: { version: string }; pending: { version: string; effectiveDate: string; changes: { sentence: string }[] } | null; dictionary: { categories: { events: { name: string }[] }[] } };
-    expect(body.policy.version).toBe('1.0.0');
+    client.nowMs = Date.parse('2026-12-01T00:00:00Z');
+    const url = await start(client);
+    type Body = { policy: { inEffect: { version: string } | null; shipped: { version: string } }; pending: { version: string; effectiveDate: string; changes: { sentence: string }[] } | null; notYetEffective: string[]; dictionary: { categories: { events: { name: string }[] }[] } };
+    const body = (await (await fetch(`${url}/privacy/api/catalog`, { headers: ADMIN })).json()) as Body;
+    expect(body.policy.inEffect!.version).toBe('1.0.0');
+    expect(body.policy.shipped.version).toBe('1.1.0');
     expect(body.pending).toMatchObject({ version: '1.1.0', effectiveDate: '2027-03-01' });
     expect(body.pending!.changes.map((c) => c.sentence).join('\n')).toContain('new event playback.subtitle');
-    expect(body.dictionary.categories.flatMap((c) => c.events.map((e) => e.name))).not.toContain('playback.subtitle');
-    await served!.close();
-    served = null;
-    const after = await start(client, { now: () => Date.parse('2027-03-02T00:00:00Z') });
-    const later = (await (await fetch(`${after}/privacy/api/catalog`, { headers: ADMIN })).json()) as typeof body;
-    expect(later.policy.version).toBe('1.1.0');
+    expect(body.notYetEffective).toEqual(['playback.subtitle']);
+    expect(body.dictionary.categories.flatMap((c) => c.events.map((e) => e.name))).toContain('playback.subtitle');
+    client.nowMs = Date.parse('2027-03-02T00:00:00Z');
+    const later = (await (await fetch(`${url}/privacy/api/catalog`, { headers: ADMIN })).json()) as Body;
+    expect(later.policy.inEffect!.version).toBe('1.1.0');
     expect(later.pending).toBeNull();
+    expect(later.notYetEffective).toEqual([]);
   });
 });

@@ -16,10 +16,19 @@ export interface PolicyChangeBody {
 
 /** `GET api/catalog`: everything collected, in words, and the policy version. */
 export interface CatalogBody {
+  /** The dictionary of the catalog the SDK generalizes with (the shipped version). */
   readonly dictionary: DataDictionary;
-  readonly policy: { readonly id: string; readonly version: string; readonly effectiveDate: string; readonly linkagePeriod: string };
-  /** A catalog version that is declared but not yet in effect, and what it changes. */
+  readonly policy: {
+    readonly id: string;
+    /** The version in effect today, or null when none is yet. */
+    readonly inEffect: { readonly version: string; readonly effectiveDate: string } | null;
+    readonly shipped: { readonly version: string; readonly effectiveDate: string };
+    readonly linkagePeriod: string;
+  };
+  /** A shipped version that is not yet in effect, and what it changes. */
   readonly pending: { readonly version: string; readonly effectiveDate: string; readonly changes: readonly PolicyChangeBody[] } | null;
+  /** Events held back until the pending version takes effect. */
+  readonly notYetEffective: readonly string[];
 }
 
 /** One category's switch. */
@@ -39,12 +48,19 @@ export interface ConsentBody {
   readonly categories: readonly ConsentCategoryBody[];
 }
 
+/** What a sent-log entry was: a batch, deletion or export request to the collector, or a third-party delivery. */
+export type SentKind = 'batch' | 'deletion' | 'export' | 'delivery';
+
 /** One sent-log entry without its bytes. */
 export interface SentEntryBody {
   readonly id: string;
   /** ISO 8601. */
   readonly sentAt: string;
-  readonly kind: 'batch' | 'delivery';
+  readonly kind: SentKind;
+  /** `pending`, `delivered`, `duplicate`, `rejected`, `failed`, … as the SDK reports it. */
+  readonly status: string;
+  /** The collector's error code or acknowledgement, when there is one. */
+  readonly detail: string | null;
   readonly destination: string | null;
   readonly categories: readonly string[];
   readonly events: number;
@@ -59,7 +75,7 @@ export interface DayTotalBody {
   readonly bytes: number;
 }
 
-/** `GET api/sent?category=&from=&to=&kind=&limit=&offset=`: newest first. */
+/** `GET api/sent?category=&from=&to=&kind=batch,deletion&limit=&offset=`: newest first. */
 export interface SentListBody {
   readonly entries: readonly SentEntryBody[];
   /** How many entries match the filter (the list holds at most `limit` of them). */
@@ -97,8 +113,7 @@ export interface ExportBody {
   readonly exportedAt: string;
   readonly catalog: { readonly id: string; readonly version: string };
   readonly entries: readonly (SentEntryBody & {
-    /** `utf8` when `bytes` is the exact text that left; `base64` otherwise. */
-    readonly encoding: 'utf8' | 'base64';
+    /** The exact text that left (uncompressed JSON; gzip is only the transport encoding). */
     readonly bytes: string;
   })[];
 }

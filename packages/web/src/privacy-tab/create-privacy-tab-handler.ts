@@ -103,7 +103,7 @@ export function createPrivacyTabHandler(options: PrivacyTabOptions): PrivacyTabH
         return sendJson(res, 200, { csrfToken: token }, fresh ? { 'set-cookie': csrfCookie(token, base, isSecure(req)) } : {});
       }
       case 'GET /api/catalog':
-        return sendJson(res, 200, api.catalog());
+        return sendJson(res, 200, await api.catalog());
       case 'GET /api/consent':
         return sendJson(res, 200, await api.consent());
       case 'POST /api/consent': {

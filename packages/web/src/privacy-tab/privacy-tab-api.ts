@@ -1,16 +1,15 @@
-import { buildDataDictionary, diffCatalogs } from '@candor/catalog';
-import type { CatalogSpec } from '@candor/catalog';
+import { buildDataDictionary } from '@candor/catalog';
 import { DROP_REASONS, dayOf } from '@candor/protocol';
 import type { CatalogBody, ConsentBody, DeleteBody, DroppedBody, ExportBody, IntegrationsBody, SentListBody } from './api-types.js';
 import { PrivacyTabApiError } from './errors.js';
-import type { PrivacyTabConsentEntry } from './privacy-tab-client.js';
+import type { PrivacyTabSentLogQuery } from './privacy-tab-client.js';
 import type { ResolvedPrivacyTabOptions } from './resolve-options.js';
-import { toSentLogItems, viewSentLog } from './sent-log-view.js';
+import { isSentKind, toSentLogItems, viewSentLog } from './sent-log-view.js';
 import type { SentLogFilter, SentLogItem } from './sent-log-view.js';
 
 /** The privacy tab's operations, independent of HTTP. */
 export interface PrivacyTabApi {
-  catalog(): CatalogBody;
+  catalog(): Promise<CatalogBody>;
   consent(): Promise<ConsentBody>;
   setConsent(category: unknown, on: unknown): Promise<ConsentBody>;
   sent(query: URLSearchParams): Promise<SentListBody>;
@@ -27,16 +26,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): PrivacyTabApi {
   const { client } = options;
   const catalog = client.catalog;
-
-  const policy = (): { inEffect: CatalogSpec; pending: CatalogSpec | null } => {
-    const today = dayOf(options.now());
-    if (options.pendingCatalog && options.pendingCatalog.effectiveDate > today) return { inEffect: catalog, pending: options.pendingCatalog };
-    const previous = catalog.previous?.at(-1);
-    // The client already carries a newer catalog whose date has not come: what is in effect
-    // is the previous version, and the owner sees the difference before it applies.
-    if (catalog.effectiveDate > today && previous) return { inEffect: previous, pending: catalog };
-    return { inEffect: catalog, pending: null };
-  };
+  const dictionary = buildDataDictionary(catalog);
 
   const call = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
     try {
@@ -50,25 +40,23 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
     const state = await call('read consent', () => client.consent.get());
     return {
       categories: Object.entries(catalog.categories).map(([id, c]) => {
-        const entry = normalizeConsent(state[id], c.required || c.defaultOn);
-        return { id, title: c.title, required: c.required, on: entry.granted, source: entry.source ?? (state[id] === undefined ? 'default' : 'owner'), decidedAt: isoOrNull(entry.decidedAt) };
+        const entry = state[id];
+        return { id, title: c.title, required: c.required, on: entry?.granted ?? (c.required || c.defaultOn), source: entry?.source ?? 'default', decidedAt: isoOrNull(entry?.decidedAt) };
       }),
     };
   };
 
-  const items = async (category?: string, fromDay?: string): Promise<SentLogItem[]> => {
-    const since = fromDay === undefined ? undefined : Date.parse(`${fromDay}T00:00:00Z`);
-    const entries = await call('read the sent log', () => client.sentLog.list({ ...(category === undefined ? {} : { category }), ...(since === undefined ? {} : { since }) }));
-    return toSentLogItems(entries, catalog);
-  };
+  // The SDK keeps 30 days of entries, bounded in bytes; 10,000 is its largest page.
+  const items = async (query: PrivacyTabSentLogQuery = {}): Promise<SentLogItem[]> => toSentLogItems(await call('read the sent log', () => client.sentLog.list({ ...query, limit: 10_000 })));
 
   return {
-    catalog() {
-      const { inEffect, pending } = policy();
+    async catalog() {
+      const p = await call('read its policy', () => client.policy());
       return {
-        dictionary: buildDataDictionary(inEffect),
-        policy: { id: inEffect.id, version: inEffect.version, effectiveDate: inEffect.effectiveDate, linkagePeriod: inEffect.linkagePeriod },
-        pending: pending && { version: pending.version, effectiveDate: pending.effectiveDate, changes: diffCatalogs(inEffect, pending).changes.map((c) => ({ kind: c.kind, category: c.category, sentence: c.sentence })) },
+        dictionary,
+        policy: { id: p.catalogId, inEffect: p.inEffect, shipped: p.shipped, linkagePeriod: catalog.linkagePeriod },
+        pending: p.pending && { version: p.pending.version, effectiveDate: p.pending.effectiveDate, changes: p.pending.diff.changes.map((c) => ({ kind: c.kind, category: c.category, sentence: c.sentence })) },
+        notYetEffective: [...p.notYetEffective],
       };
     },
 
@@ -88,7 +76,10 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
       const filter = parseFilter(query);
       const limit = intParam(query, 'limit', 100, 1, 1000);
       const offset = intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-      return viewSentLog(await items(filter.category, filter.fromDay), filter, limit, offset);
+      const since = filter.fromDay === undefined ? undefined : Date.parse(`${filter.fromDay}T00:00:00Z`);
+      const until = filter.toDay === undefined ? undefined : Date.parse(`${filter.toDay}T00:00:00Z`) + 86_400_000;
+      const all = await items({ ...(filter.category === undefined ? {} : { category: filter.category }), ...(since === undefined ? {} : { since }), ...(until === undefined ? {} : { until }) });
+      return viewSentLog(all, filter, limit, offset);
     },
 
     async sentBytes(id) {
@@ -99,18 +90,16 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
 
     async dropped() {
       const stats = await call('read its counters', () => client.stats());
-      const dropped = stats.dropped ?? {};
-      const reasons = Object.entries(dropped)
+      const reasons = Object.entries(stats.dropped)
         .filter(([, n]) => n > 0)
         .map(([reason, count]) => ({ reason, count, description: Object.hasOwn(DROP_REASONS, reason) ? DROP_REASONS[reason as keyof typeof DROP_REASONS] : 'an unlisted reason' }))
-        .sort((a, b) => b.count - a.count);
+        .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
       return { total: reasons.reduce((s, r) => s + r.count, 0), reasons };
     },
 
     async integrations() {
       const list = await call('list its integrations', () => options.integrations());
-      const hasCategory = Object.hasOwn(catalog.categories, 'integrations');
-      const consent = hasCategory ? (await consentBody()).categories.find((c) => c.id === 'integrations') : undefined;
+      const consent = Object.hasOwn(catalog.categories, 'integrations') ? (await consentBody()).categories.find((c) => c.id === 'integrations') : undefined;
       return {
         categoryOn: consent ? consent.on : null,
         integrations: list.map((i) => ({
@@ -130,19 +119,26 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
       return {
         exportedAt: new Date(options.now()).toISOString(),
         catalog: { id: catalog.id, version: catalog.version },
-        entries: all.map((i) => {
-          const text = utf8OrNull(i.bytes);
-          return { ...i.summary, encoding: text === null ? 'base64' : 'utf8', bytes: text ?? Buffer.from(i.bytes).toString('base64') };
-        }),
+        // The sent log holds the uncompressed JSON text, so the exact bytes are always UTF-8.
+        entries: all.map((i) => ({ ...i.summary, bytes: i.bytes.toString('utf8') })),
       };
     },
 
     async deleteAll() {
+      let result;
       try {
-        return { acknowledgement: await client.deleteMyData() };
+        result = await client.deleteMyData();
       } catch (err) {
-        throw new PrivacyTabApiError('DELETE_FAILED', `The deletion request did not succeed: ${reason(err)}`);
+        throw new PrivacyTabApiError('DELETE_FAILED', `The deletion request could not be made: ${reason(err)}`);
       }
+      if (result.status === 'ok') return { acknowledgement: result.response };
+      const why = `${result.error.message} (${result.error.code})`;
+      throw new PrivacyTabApiError(
+        'DELETE_FAILED',
+        result.status === 'pending'
+          ? `The collector has not acknowledged the deletion yet: ${why}. The request is kept and retried automatically; you can also retry now.`
+          : `The collector refused the deletion: ${why}.`,
+      );
     },
   };
 }
@@ -155,12 +151,21 @@ function parseFilter(q: URLSearchParams): SentLogFilter {
   const fromDay = pick('from');
   const toDay = pick('to');
   for (const [name, v] of [['from', fromDay], ['to', toDay]] as const) {
-    if (v !== undefined && (!DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))) throw new PrivacyTabApiError('INVALID_REQUEST', `Query parameter \`${name}\` must be a date YYYY-MM-DD, not "${v}".`);
+    if (v !== undefined && !isCalendarDay(v)) throw new PrivacyTabApiError('INVALID_REQUEST', `Query parameter \`${name}\` must be a date YYYY-MM-DD, not "${v}".`);
   }
   const kind = pick('kind');
-  if (kind !== undefined && kind !== 'batch' && kind !== 'delivery') throw new PrivacyTabApiError('INVALID_REQUEST', 'Query parameter `kind` must be batch or delivery.');
+  const kinds = kind?.split(',');
+  if (kinds && !kinds.every(isSentKind)) throw new PrivacyTabApiError('INVALID_REQUEST', `Query parameter \`kind\` must list batch, deletion, export or delivery, not "${kind}".`);
+  if (fromDay !== undefined && toDay !== undefined && fromDay > toDay) throw new PrivacyTabApiError('INVALID_REQUEST', `The date range is empty: ${fromDay} is after ${toDay}.`);
   const category = pick('category');
-  return { ...(category === undefined ? {} : { category }), ...(kind === undefined ? {} : { kind }), ...(fromDay === undefined ? {} : { fromDay }), ...(toDay === undefined ? {} : { toDay }) };
+  return { ...(category === undefined ? {} : { category }), ...(kinds === undefined ? {} : { kinds }), ...(fromDay === undefined ? {} : { fromDay }), ...(toDay === undefined ? {} : { toDay }) };
+}
+
+// A real calendar day: 2026-02-30 matches the pattern but is not one.
+function isCalendarDay(v: string): boolean {
+  if (!DAY.test(v)) return false;
+  const ms = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(ms) && dayOf(ms) === v;
 }
 
 function intParam(q: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
@@ -171,23 +176,10 @@ function intParam(q: URLSearchParams, name: string, fallback: number, min: numbe
   return n;
 }
 
-function normalizeConsent(value: PrivacyTabConsentEntry | boolean | undefined, fallback: boolean): PrivacyTabConsentEntry {
-  if (typeof value === 'boolean') return { granted: value };
-  return value ?? { granted: fallback, source: 'default' };
-}
-
 function isoOrNull(t: number | string | null | undefined): string | null {
   if (t === null || t === undefined) return null;
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-function utf8OrNull(bytes: Uint8Array): string | null {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
 }
 
 function reason(err: unknown): string {

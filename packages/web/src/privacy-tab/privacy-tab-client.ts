@@ -1,6 +1,6 @@
-import type { CatalogSpec } from '@candor/catalog';
+import type { CatalogDiff, CatalogSpec } from '@candor/catalog';
 
-/** What a category's consent looks like to the privacy tab. */
+/** What a category's consent looks like to the privacy tab (the SDK's `ConsentState`). */
 export interface PrivacyTabConsentEntry {
   /** Whether the category's events may be recorded and leave. */
   readonly granted: boolean;
@@ -10,29 +10,49 @@ export interface PrivacyTabConsentEntry {
   readonly decidedAt?: number | string | null;
 }
 
-/** One entry of the SDK's sent log: the exact bytes that left. */
+/** One entry of the SDK's sent log: the exact bytes that left (the SDK's `SentLogEntry`). */
 export interface PrivacyTabSentLogEntry {
-  /** Stable id of the entry. */
   readonly id: string | number;
-  /** When it left (epoch ms or ISO 8601). */
+  /** When it left (ISO 8601 or epoch ms). */
   readonly sentAt: number | string;
-  /** A batch to the collector, or a third-party delivery. */
-  readonly kind?: string;
+  /** `batch`, `deletion` or `export` to the collector, or `delivery` to a third party. */
+  readonly kind: string;
+  /** Categories of the events it carried (for deletions, those deleted; empty means all). */
+  readonly categories: readonly string[];
+  readonly eventCount: number;
+  /** `pending`, `delivered`, `duplicate`, `rejected`, `failed`, … */
+  readonly status?: string;
+  /** The collector's error code or acknowledgement, when there is one. */
+  readonly detail?: string | null;
   /** The URL it went to. */
-  readonly destination?: string;
-  /** The exact bytes, before any content encoding. */
-  readonly bytes: Uint8Array | string;
-  /** Categories of the events it carried, when the SDK records them. */
-  readonly categories?: readonly string[];
-  /** How many events it carried, when the SDK records it. */
-  readonly events?: number;
+  readonly destination?: string | null;
+  /** The uncompressed body, byte for byte; gzip is only the transport encoding. */
+  readonly body: string;
 }
 
-/** Query of the SDK's sent log. */
+/** Query of the SDK's sent log; times in epoch ms. */
 export interface PrivacyTabSentLogQuery {
   readonly category?: string;
-  /** Earliest time, epoch ms. */
+  readonly kind?: string;
+  /** Earliest time, inclusive. */
   readonly since?: number;
+  /** Latest time, exclusive. */
+  readonly until?: number;
+  readonly limit?: number;
+}
+
+/** The answer of `deleteMyData()` (the SDK's `SubjectResult`). */
+export type PrivacyTabSubjectResult =
+  | { readonly status: 'ok'; readonly response: unknown }
+  | { readonly status: 'pending' | 'failed'; readonly error: { readonly code: string; readonly message: string; readonly httpStatus?: number } };
+
+/** The catalog versions the owner is under (the SDK's `PolicyInfo`). */
+export interface PrivacyTabPolicy {
+  readonly catalogId: string;
+  readonly inEffect: { readonly version: string; readonly effectiveDate: string } | null;
+  readonly shipped: { readonly version: string; readonly effectiveDate: string };
+  readonly pending: { readonly version: string; readonly effectiveDate: string; readonly diff: CatalogDiff } | null;
+  readonly notYetEffective: readonly string[];
 }
 
 /** One third-party integration as the SDK discloses it. */
@@ -55,18 +75,18 @@ export interface PrivacyTabClient {
   readonly catalog: CatalogSpec;
   readonly consent: {
     /** Every category's consent. */
-    get(): Readonly<Record<string, PrivacyTabConsentEntry | boolean>> | Promise<Readonly<Record<string, PrivacyTabConsentEntry | boolean>>>;
-    /** Turns one category on or off. */
-    set(category: string, on: boolean): unknown;
+    get(): Readonly<Record<string, PrivacyTabConsentEntry>>;
+    /** Turns one optional category on or off. */
+    set(category: string, granted: boolean): unknown;
   };
   readonly sentLog: {
-    /** Entries matching the query, in any order. */
-    list(query?: PrivacyTabSentLogQuery): readonly PrivacyTabSentLogEntry[] | Promise<readonly PrivacyTabSentLogEntry[]>;
+    /** Entries matching the query, newest first. */
+    list(query?: PrivacyTabSentLogQuery): readonly PrivacyTabSentLogEntry[];
   };
   /** Counters, including drops by reason. */
-  stats(): { readonly dropped?: Readonly<Record<string, number>> } | Promise<{ readonly dropped?: Readonly<Record<string, number>> }>;
-  /** Asks the collector to delete everything of this install; resolves with its acknowledgement. */
-  deleteMyData(): Promise<unknown>;
-  /** Third-party integrations, when the host declared any. */
-  readonly integrations?: { disclosure(): readonly PrivacyTabIntegration[] };
+  stats(): { readonly dropped: Readonly<Record<string, number>> };
+  /** Asks the collector to delete everything of this install. */
+  deleteMyData(): Promise<PrivacyTabSubjectResult>;
+  /** The catalog version in effect, and a pending newer one with its changes. */
+  policy(): PrivacyTabPolicy;
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
-import type { CatalogSpec } from '@candor/catalog';
 import { PrivacyTabConfigError } from './errors.js';
 import type { PrivacyTabClient, PrivacyTabIntegration } from './privacy-tab-client.js';
 
@@ -23,10 +22,8 @@ export interface PrivacyTabOptions {
   readonly csrfSecret?: string | Uint8Array;
   /** Whether the CSRF cookie is `Secure`; `'auto'` sets it when the request arrived over TLS or `x-forwarded-proto: https`. @default 'auto' */
   readonly secureCookie?: boolean | 'auto';
-  /** Third-party integrations to disclose. @default client.integrations?.disclosure() */
+  /** Third-party integrations to disclose. @default none */
   readonly integrations?: () => readonly PrivacyTabIntegration[];
-  /** A catalog version to preview before it takes effect. @default the client's catalog when its effective date is in the future */
-  readonly pendingCatalog?: CatalogSpec;
   /** Directory of the built element (`candor-privacy-tab.js`). @default packages/web/dist/privacy-tab/assets */
   readonly assetsDir?: string;
   /** Title of the standalone page. @default 'Privacy' */
@@ -43,7 +40,6 @@ export interface ResolvedPrivacyTabOptions {
   readonly csrfSecret: Uint8Array;
   readonly secureCookie: boolean | 'auto';
   readonly integrations: () => readonly PrivacyTabIntegration[];
-  readonly pendingCatalog: CatalogSpec | null;
   readonly assetsDir: string;
   readonly title: string;
   readonly now: () => number;
@@ -57,8 +53,8 @@ export function resolvePrivacyTabOptions(user: PrivacyTabOptions): ResolvedPriva
   const o = user as Partial<PrivacyTabOptions> | undefined;
   if (o === undefined || o === null || typeof o !== 'object') throw new PrivacyTabConfigError('PRIVACY_TAB_INVALID_OPTION', 'createPrivacyTabHandler() needs an options object with `client` and `authorize`.');
   const client = o.client;
-  if (client === undefined || client === null || typeof client !== 'object' || typeof client.deleteMyData !== 'function' || typeof client.consent?.get !== 'function' || typeof client.sentLog?.list !== 'function') {
-    throw new PrivacyTabConfigError('PRIVACY_TAB_MISSING_CLIENT', 'Option `client` must be the SDK client (with consent, sentLog, stats and deleteMyData).');
+  if (client === undefined || client === null || typeof client !== 'object' || typeof client.deleteMyData !== 'function' || typeof client.policy !== 'function' || typeof client.stats !== 'function' || typeof client.consent?.get !== 'function' || typeof client.sentLog?.list !== 'function') {
+    throw new PrivacyTabConfigError('PRIVACY_TAB_MISSING_CLIENT', 'Option `client` must be the SDK client (with catalog, consent, sentLog, stats, policy and deleteMyData).');
   }
   if (typeof client.catalog !== 'object' || client.catalog === null || typeof client.catalog.version !== 'string') {
     throw new PrivacyTabConfigError('PRIVACY_TAB_MISSING_CLIENT', 'Option `client` must expose the catalog it was created with (`client.catalog`).');
@@ -84,8 +80,7 @@ export function resolvePrivacyTabOptions(user: PrivacyTabOptions): ResolvedPriva
     basePath,
     csrfSecret,
     secureCookie,
-    integrations: o.integrations ?? (() => client.integrations?.disclosure() ?? []),
-    pendingCatalog: o.pendingCatalog ?? null,
+    integrations: o.integrations ?? (() => []),
     assetsDir: o.assetsDir ?? DEFAULT_ASSETS_DIR,
     title: o.title ?? 'Privacy',
     now,

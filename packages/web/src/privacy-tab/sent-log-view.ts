@@ -1,43 +1,47 @@
-import type { CatalogSpec } from '@candor/catalog';
-import type { DayTotalBody, SentEntryBody, SentListBody } from './api-types.js';
+import type { DayTotalBody, SentEntryBody, SentKind, SentListBody } from './api-types.js';
 import type { PrivacyTabSentLogEntry } from './privacy-tab-client.js';
 
-/** A sent-log entry with what the tab shows about it, and its exact bytes. */
+/** A sent-log entry as the tab shows it, with its exact bytes. */
 export interface SentLogItem {
   readonly summary: SentEntryBody;
-  readonly bytes: Uint8Array;
+  readonly bytes: Buffer;
 }
 
 /** Filter of the sent-log view; days are UTC `YYYY-MM-DD`, both inclusive. */
 export interface SentLogFilter {
   readonly category?: string;
-  readonly kind?: 'batch' | 'delivery';
+  readonly kinds?: readonly SentKind[];
   readonly fromDay?: string;
   readonly toDay?: string;
 }
 
+const KINDS: readonly SentKind[] = ['batch', 'deletion', 'export', 'delivery'];
+
+/** Whether a string is a sent-log kind the tab knows. */
+export function isSentKind(kind: string): kind is SentKind {
+  return (KINDS as readonly string[]).includes(kind);
+}
+
 /** Turns SDK sent-log entries into items the tab shows, newest first. */
-export function toSentLogItems(entries: readonly PrivacyTabSentLogEntry[], catalog: CatalogSpec): SentLogItem[] {
-  const categoryOf = eventCategories(catalog);
+export function toSentLogItems(entries: readonly PrivacyTabSentLogEntry[]): SentLogItem[] {
   const items = entries.map((e): SentLogItem => {
-    const bytes = typeof e.bytes === 'string' ? Buffer.from(e.bytes, 'utf8') : e.bytes;
-    const kind = e.kind === undefined || e.kind === 'batch' ? 'batch' : 'delivery';
-    const parsed = kind === 'batch' ? parseBatch(bytes) : null;
-    const categories = e.categories ?? (parsed ? [...new Set(parsed.map((n) => categoryOf.get(n) ?? 'unknown'))].sort() : []);
+    const bytes = Buffer.from(e.body, 'utf8');
     return {
       bytes,
       summary: {
         id: String(e.id),
         sentAt: new Date(e.sentAt).toISOString(),
-        kind,
+        kind: isSentKind(e.kind) ? e.kind : 'delivery',
+        status: e.status ?? 'sent',
+        detail: e.detail ?? null,
         destination: e.destination ?? null,
-        categories,
-        events: e.events ?? parsed?.length ?? (kind === 'delivery' ? 1 : 0),
+        categories: [...e.categories],
+        events: e.eventCount,
         byteLength: bytes.byteLength,
       },
     };
   });
-  // Newest first; ties (same millisecond) by id so that the order is stable across requests.
+  // Newest first; entries of the same millisecond by id, so that the order is stable.
   return items.sort((a, b) => (a.summary.sentAt === b.summary.sentAt ? compareIds(b.summary.id, a.summary.id) : a.summary.sentAt < b.summary.sentAt ? 1 : -1));
 }
 
@@ -46,7 +50,7 @@ export function viewSentLog(items: readonly SentLogItem[], filter: SentLogFilter
   const matching = items.filter(({ summary: s }) => {
     const day = s.sentAt.slice(0, 10);
     if (filter.category !== undefined && !s.categories.includes(filter.category)) return false;
-    if (filter.kind !== undefined && s.kind !== filter.kind) return false;
+    if (filter.kinds !== undefined && !filter.kinds.includes(s.kind)) return false;
     if (filter.fromDay !== undefined && day < filter.fromDay) return false;
     if (filter.toDay !== undefined && day > filter.toDay) return false;
     return true;
@@ -69,22 +73,4 @@ function compareIds(a: string, b: string): number {
   const y = Number(b);
   if (Number.isFinite(x) && Number.isFinite(y)) return x - y;
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// Events of every catalog version the client still knows, so that an entry sent under an older
-// version is still attributed to its category.
-function eventCategories(catalog: CatalogSpec): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const spec of [...(catalog.previous ?? []), catalog]) for (const [name, e] of Object.entries(spec.events)) map.set(name, e.category);
-  return map;
-}
-
-function parseBatch(bytes: Uint8Array): string[] | null {
-  try {
-    const batch: unknown = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
-    if (typeof batch !== 'object' || batch === null || !Array.isArray((batch as { events?: unknown }).events)) return null;
-    return ((batch as { events: unknown[] }).events).map((e) => (typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : 'unknown'));
-  } catch {
-    return null;
-  }
 }

@@ -82,7 +82,7 @@ export class CandorPrivacyTab extends HTMLElement {
         { class: 'tab', part: 'tab' },
         h('header', null, heading(ctx, 0, null, 'Privacy'), policy),
         section('What is collected', 'Each category below lists every event and field this server can report, and exactly how each value is generalized before it leaves.', categories),
-        section('What was sent', 'The exact batches this server sent to the vendor in the last 30 days.', sent),
+        section('What was sent', 'Every request this server sent to the vendor in the last 30 days (statistics batches, deletion and export requests), byte for byte.', sent),
         section('Third-party deliveries', 'Integrations you enabled send data to these destinations, listed separately from the statistics above.', integrations, deliveries),
         section('Your data', null, renderYourData(ctx)),
         section('What was dropped and why', 'Events that were recorded but not sent, by reason.', dropped),
@@ -95,7 +95,7 @@ export class CandorPrivacyTab extends HTMLElement {
     catalogPromise
       .catch(() => null)
       .then((c) => {
-        const log = createSentLogSection(ctx, c, 'batch');
+        const log = createSentLogSection(ctx, c, 'collector');
         const third = createSentLogSection(ctx, c, 'delivery');
         replace(sent, log.element);
         replace(deliveries, heading(ctx, 2, null, 'Deliveries'), third.element);

@@ -9,18 +9,21 @@ import { plural } from '../format.js';
 /** Every category: what it covers, its switch (or an honest "required"), its events and fields. */
 export function renderCategories(ctx: TabContext, catalog: CatalogBody, consent: ConsentBody): HTMLElement {
   const state = new Map(consent.categories.map((c) => [c.id, c]));
-  return h('div', { class: 'categories' }, catalog.dictionary.categories.map((c) => renderCategory(ctx, c, state.get(c.id), catalog.dictionary.linkagePeriod)));
+  const held = new Set(catalog.notYetEffective);
+  const startsOn = catalog.pending?.effectiveDate ?? catalog.policy.shipped.effectiveDate;
+  const later = (event: string): string | null => (held.has(event) ? startsOn : null);
+  return h('div', { class: 'categories' }, catalog.dictionary.categories.map((c) => renderCategory(ctx, c, state.get(c.id), catalog.dictionary.linkagePeriod, later)));
 }
 
-function renderCategory(ctx: TabContext, c: DictionaryCategory, consent: ConsentCategoryBody | undefined, period: string): HTMLElement {
+function renderCategory(ctx: TabContext, c: DictionaryCategory, consent: ConsentCategoryBody | undefined, period: string, later: (event: string) => string | null): HTMLElement {
   const titleId = uid('cat');
   const effectId = uid('effect');
   return h(
     'article',
     { class: 'category', 'aria-labelledby': titleId, 'data-category': c.id },
-    h('div', { class: 'category-head' }, heading(ctx, 2, { id: titleId }, c.title), c.required ? h('span', { class: 'badge' }, 'Required') : renderSwitch(ctx, c, consent, effectId)),
+    h('div', { class: 'category-head' }, heading(ctx, 2, { id: titleId }, c.title), c.required ? h('span', { class: 'badge' }, 'Required') : renderSwitch(ctx, c, consent, titleId, effectId)),
     h('p', null, c.description),
-    h('p', { id: effectId, class: 'effect' }, h('strong', null, c.required ? 'Required. ' : 'Turning it off: '), c.ownerText),
+    h('p', { id: effectId, class: 'effect' }, c.required && h('strong', null, 'Required. '), c.ownerText),
     consent?.source === 'env' && h('p', { class: 'note' }, 'Turned off for the whole server by its environment (CANDOR_TELEMETRY=off, or DO_NOT_TRACK=1 for optional categories); the switch here cannot turn it on.'),
     consent?.source === 'recovered' && h('p', { class: 'note' }, 'The saved choices could not be read, so this category stays off until you decide again.'),
     consent?.decidedAt && h('p', { class: 'muted' }, `You decided on ${consent.decidedAt.slice(0, 10)}.`),
@@ -29,18 +32,18 @@ function renderCategory(ctx: TabContext, c: DictionaryCategory, consent: Consent
       'details',
       { class: 'events' },
       h('summary', null, `${plural(c.events.length, 'event')} and exactly what each sends`),
-      c.events.map((e) => renderEvent(ctx, e, period)),
+      c.events.map((e) => renderEvent(ctx, e, period, later(e.name))),
     ),
   );
 }
 
-function renderSwitch(ctx: TabContext, c: DictionaryCategory, consent: ConsentCategoryBody | undefined, effectId: string): HTMLElement {
+function renderSwitch(ctx: TabContext, c: DictionaryCategory, consent: ConsentCategoryBody | undefined, titleId: string, effectId: string): HTMLElement {
   const id = uid('switch');
   const on = consent?.on ?? c.defaultOn;
   const locked = consent?.source === 'env';
-  const status = h('span', { class: 'switch-state', 'aria-hidden': 'true' }, on ? 'On' : 'Off');
+  const status = h('span', { class: 'switch-state' }, on ? 'On' : 'Off');
   const message = h('span', { class: 'switch-message', role: 'status' });
-  const input = h('input', { type: 'checkbox', role: 'switch', id, 'aria-describedby': effectId, checked: on, disabled: locked, 'data-category': c.id });
+  const input = h('input', { type: 'checkbox', role: 'switch', id, 'aria-labelledby': titleId, 'aria-describedby': effectId, checked: on, disabled: locked, 'data-category': c.id });
   input.addEventListener('change', () => {
     const wanted = input.checked;
     input.disabled = true;
@@ -64,15 +67,16 @@ function renderSwitch(ctx: TabContext, c: DictionaryCategory, consent: ConsentCa
         input.removeAttribute('aria-busy');
       });
   });
-  return h('div', { class: 'switch-wrap' }, h('label', { class: 'switch', for: id }, input, h('span', { class: 'switch-label' }, `Collect ${c.title.toLowerCase()}`), status), message);
+  return h('div', { class: 'switch-wrap' }, h('label', { class: 'switch', for: id }, input, status), message);
 }
 
-function renderEvent(ctx: TabContext, e: DictionaryEvent, period: string): HTMLElement {
+function renderEvent(ctx: TabContext, e: DictionaryEvent, period: string, startsOn: string | null): HTMLElement {
   const captionId = uid('fields');
   return h(
     'section',
     { class: 'event' },
     heading(ctx, 3, null, h('code', null, e.name)),
+    startsOn !== null && h('p', { class: 'note' }, `New in the pending policy version: not sent before ${startsOn}.`),
     h('p', null, e.description),
     h('p', null, h('strong', null, 'Why: '), e.purpose),
     h('p', { class: 'muted' }, `Kept ${plural(e.retentionDays, 'day')}. At most ${e.maxPerPeriod} per ${period}${e.sampled ? ', a uniform sample sent when the ' + period + ' ends' : ''}.`),

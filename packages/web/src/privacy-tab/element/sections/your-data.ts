@@ -1,6 +1,7 @@
 import { ApiError } from '../api-client.js';
 import { h, replace } from '../dom.js';
 import type { TabContext } from '../context.js';
+import { plural } from '../format.js';
 
 /** Export everything sent, and ask the collector to delete everything it holds. */
 export function renderYourData(ctx: TabContext): HTMLElement {
@@ -17,7 +18,7 @@ export function renderYourData(ctx: TabContext): HTMLElement {
     ctx.api
       .post<{ acknowledgement: unknown }>('delete', {})
       .then((body) => {
-        replace(status, h('div', { class: 'ok' }, h('p', null, 'The vendor acknowledged the deletion:'), h('pre', { class: 'ack', tabindex: 0 }, describeAck(body.acknowledgement))));
+        replace(status, h('div', { class: 'ok' }, h('p', null, describeAck(body.acknowledgement)), h('pre', { class: 'ack', tabindex: 0 }, JSON.stringify(body.acknowledgement, null, 2))));
         ctx.refreshActivity();
       })
       .catch((err: unknown) => {
@@ -67,5 +68,9 @@ export function renderYourData(ctx: TabContext): HTMLElement {
 }
 
 function describeAck(ack: unknown): string {
-  return typeof ack === 'string' ? ack : JSON.stringify(ack, null, 2);
+  const a = ack as { deleted?: unknown; effectiveAt?: unknown } | null;
+  if (a && typeof a.deleted === 'number' && typeof a.effectiveAt === 'string') {
+    return `The vendor acknowledged the deletion: ${plural(a.deleted, 'event')} deleted, effective ${a.effectiveAt.replace('T', ' ').slice(0, 19)} UTC. This server now reports under a new pseudonym.`;
+  }
+  return 'The vendor acknowledged the deletion:';
 }
