@@ -17,7 +17,7 @@ import { createDebugTransport } from '../transport/debug-transport.js';
 import { createHttpTransport } from '../transport/http-transport.js';
 import { createRetryingTransport } from '../transport/retrying-transport.js';
 import type { Transport, TransportError } from '../transport/types.js';
-import { setTimer, type TimerHandle } from '../util/timers.js';
+import { setSoon, setTimer, type TimerHandle } from '../util/timers.js';
 import { createRecorder, type CommitInput } from './recorder.js';
 import { createSender, type SubjectOutcome } from './sender.js';
 import type { Activity, FlushResult, SentLogEntry, SentLogKind, SentLogQuery, SentLogStatus, SubjectResult, Telemetry, TelemetryStats } from './types.js';
@@ -227,10 +227,10 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
   // ---- timers ---------------------------------------------------------------------------
   function commitSoon(): void {
     if (soonTimer !== null || closing || o.disabled) return;
-    soonTimer = setTimer(() => {
+    soonTimer = setSoon(() => {
       soonTimer = null;
       commitNow();
-    }, 0);
+    });
   }
 
   function tick(): void {
@@ -370,7 +370,7 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
         for (const [id, l] of listeners) subjectWaiters.get(id)?.delete(l);
         resolve(r);
       };
-      const timer = setTimer(() => finish({ status: 'pending', error: lastError }), timeoutMs);
+      const timer = setTimer(() => finish({ status: 'pending', error: lastError }), timeoutMs, true);
       for (const id of ids) {
         const l = (outcome: SubjectOutcome): void => {
           if (outcome.status === 'retry') {
@@ -474,7 +474,7 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
 
     async shutdown(opts) {
       if (closing) {
-        while (!closed) await new Promise<void>((r) => setTimer(r, 5));
+        while (!closed) await new Promise<void>((r) => setTimer(r, 5, true));
         return;
       }
       closing = true;
@@ -486,7 +486,7 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
         const flush = opts?.flush ?? true;
         const timeoutMs = opts?.timeoutMs ?? o.shutdownTimeoutMs;
         if (flush && timeoutMs > 0 && outbox !== null && !o.disabled) {
-          const deadline = setTimer(() => void sender.interrupt(), timeoutMs);
+          const deadline = setTimer(() => void sender.interrupt(), timeoutMs, true);
           await sender.flush();
           deadline.cancel();
         }
@@ -589,7 +589,7 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
         } catch (err) {
           storageFailed(err, 0);
         }
-        const result = await transport.send({ kind: 'export', path: PATHS.subjectsExport, body, signal });
+        const result = await transport.send({ kind: 'export', path: PATHS.subjectsExport, body, signal, keepAlive: true });
         const update = (status: SentLogStatus, detail: string | null): void => {
           try {
             if (logId !== null && outbox !== null) outbox.updateSentLog(logId, status, detail);

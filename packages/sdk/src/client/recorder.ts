@@ -69,8 +69,9 @@ export function createRecorder(ctx: RecorderContext) {
   const spec = options.catalog;
   const linkage = spec.linkagePeriod;
   const maxBuffered = options.maxBufferedEvents;
-  // Commit early once the buffer is a tenth full, so that a host that yields between bursts never fills it.
-  const highWater = Math.max(1, Math.min(maxBuffered, Math.ceil(maxBuffered / 10)));
+  // Commit soon after a thousand events: a host that yields between bursts then never fills the
+  // buffer, and few events live long enough in memory to make V8 grow its young generation.
+  const highWater = Math.max(1, Math.min(maxBuffered, 1024));
 
   const gates = new Map<string, { granted: boolean }>();
   for (const id of Object.keys(spec.categories)) gates.set(id, { granted: ctx.consent.isGranted(id) });

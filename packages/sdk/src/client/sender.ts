@@ -54,13 +54,13 @@ export function createSender(ctx: SenderContext) {
     result.status === 'retry' && result.afterMs !== undefined ? result.afterMs : backoffDelay(attempts, options.retryBaseMs, options.maxRetryDelayMs, random);
 
   /** Sends one batch; false when the collector should not be tried again in this drain. */
-  async function sendBatch(ob: Outbox, batch: BatchRow, signal: AbortSignal): Promise<boolean> {
+  async function sendBatch(ob: Outbox, batch: BatchRow, signal: AbortSignal, keepAlive: boolean): Promise<boolean> {
     let sentLogId = batch.sentLogId;
     if (sentLogId === null && !options.debug) {
       sentLogId = ob.appendSentLog({ sentMs: now(), kind: 'batch', categories: batch.categories, eventCount: batch.eventCount, status: 'pending', detail: null, destination: ctx.destination(PATHS.batches), body: batch.body });
       ob.setBatchSentLog(batch.id, sentLogId);
     }
-    const result = await ctx.transport.send({ kind: 'batch', path: PATHS.batches, body: batch.body, signal });
+    const result = await ctx.transport.send({ kind: 'batch', path: PATHS.batches, body: batch.body, signal, keepAlive });
     if (ctx.outbox() !== ob) return false;
     // Aborted by shutdown or a deletion: the batch stays as it is, key and all, for the next start.
     if (signal.aborted && result.status === 'retry') return false;
@@ -102,13 +102,13 @@ export function createSender(ctx: SenderContext) {
   }
 
   /** Sends one deletion request; false when the collector should not be tried again in this drain. */
-  async function sendSubject(ob: Outbox, row: SubjectRequestRow, signal: AbortSignal): Promise<boolean> {
+  async function sendSubject(ob: Outbox, row: SubjectRequestRow, signal: AbortSignal, keepAlive: boolean): Promise<boolean> {
     let sentLogId = row.sentLogId;
     if (sentLogId === null && !options.debug) {
       sentLogId = ob.appendSentLog({ sentMs: now(), kind: 'deletion', categories: row.categories, eventCount: 0, status: 'pending', detail: null, destination: ctx.destination(row.path), body: row.body });
       ob.setSubjectSentLog(row.id, sentLogId);
     }
-    const result = await ctx.transport.send({ kind: 'deletion', path: row.path, body: row.body, signal });
+    const result = await ctx.transport.send({ kind: 'deletion', path: row.path, body: row.body, signal, keepAlive });
     if (ctx.outbox() !== ob) return false;
     if (signal.aborted && result.status === 'retry') return false;
     if (result.status === 'ok') {
@@ -145,7 +145,7 @@ export function createSender(ctx: SenderContext) {
         const subject = ob.nextSubjectRequest(now(), triedSubjects, force);
         if (subject !== null) {
           triedSubjects.add(subject.id);
-          healthy = await sendSubject(ob, subject, signal);
+          healthy = await sendSubject(ob, subject, signal, force);
           continue;
         }
       }
@@ -157,7 +157,7 @@ export function createSender(ctx: SenderContext) {
         if (batch === null) break;
         const id = batch.id;
         triedBatches.add(id);
-        const p = sendBatch(ob, batch, signal).then(
+        const p = sendBatch(ob, batch, signal, force).then(
           (ok) => {
             if (!ok) healthy = false;
             inFlight.delete(id);

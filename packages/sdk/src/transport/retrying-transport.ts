@@ -31,7 +31,7 @@ export function createRetryingTransport(inner: Transport, options: RetryingTrans
         const delayMs = result.afterMs ?? backoffDelay(attempt, options.initialBackoffMs, options.maxBackoffMs, options.random);
         if (delayMs > options.maxBackoffMs) return result;
         options.onRetry?.({ request, attempt, delayMs, result });
-        await sleep(delayMs, request.signal);
+        await sleep(delayMs, request.signal, request.keepAlive === true);
         if (request.signal?.aborted) return result;
       }
     },

@@ -10,6 +10,8 @@ export interface TransportRequest {
   readonly body: string;
   /** Aborts the request (shutdown, or a deadline); the result is then a retry. */
   readonly signal?: AbortSignal;
+  /** Someone awaits this request (`flush()`, `shutdown()`): its waits keep the process alive. */
+  readonly keepAlive?: boolean;
 }
 
 /** Why a request did not succeed. */
