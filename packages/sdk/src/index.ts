@@ -43,3 +43,7 @@ export { classifyResponse } from './transport/classify-response.js';
 export { backoffDelay } from './transport/backoff.js';
 export type { Transport, TransportRequest, TransportResult, TransportError, RequestKind } from './transport/types.js';
 export { createCryptoRandom } from './util/crypto-random.js';
+export { captureCrashes } from './crash/capture-crashes.js';
+export type { CrashCapture, CrashStats, CrashOrigin } from './crash/capture-crashes.js';
+export type { CaptureCrashesOptions } from './crash/resolve-capture-crashes-options.js';
+export type { CrashProcess } from './crash/crash-process.js';
