@@ -54,5 +54,7 @@ function count(n: number): string {
 }
 
 function percent(fraction: number): string {
+  // A single item in tens of thousands must not read as none.
+  if (fraction > 0 && fraction < 0.00005) return '< 0.01 %';
   return `${(fraction * 100).toFixed(2)} %`;
 }

@@ -2,6 +2,8 @@ import { CatalogConfigError, loadCatalogModule, type CatalogSpec } from '@candor
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { readMediaCatalog, renderRiskTable, RiskInputError, runRiskAnalysis, toRiskReport } from '@candor/risk';
 import { InvalidArgumentError, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /** Options of `candor risk`, as commander parses them. */
 interface RiskCommandOptions {
@@ -30,7 +32,7 @@ export function registerRiskCommand(program: Command): void {
     .option('--k <n>', "the collector's suppression threshold (distinct installs per released cell)", integer(1), 10)
     .action(async (options: RiskCommandOptions) => {
       try {
-        const catalog: CatalogSpec = options.catalog === undefined ? mediaServerCatalog : await loadCatalogModule(options.catalog);
+        const catalog: CatalogSpec = options.catalog === undefined ? mediaServerCatalog : await loadCatalogModule(modulePath(options.catalog));
         const media = [];
         for (const path of options.media) media.push(await readMediaCatalog(path));
         const analysis = runRiskAnalysis({ media, catalog, seed: options.seed, installs: options.installs, k: options.k });
@@ -42,6 +44,11 @@ export function registerRiskCommand(program: Command): void {
         process.exitCode = 1;
       }
     });
+}
+
+// A file that exists is meant as a path even without "./"; anything else is a package specifier.
+function modulePath(specifier: string): string {
+  return existsSync(specifier) ? resolve(specifier) : specifier;
 }
 
 function collect(value: string, previous: string[]): string[] {
