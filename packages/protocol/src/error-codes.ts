@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   INVALID_EVENTS: { status: 422, description: 'One or more events do not match the catalog; details name the first 20 problems. Nothing of the batch is stored.' },
   TOO_MANY_EVENTS: { status: 413, description: 'The batch holds more events than allowed.' },
   PERIOD_MISMATCH: { status: 422, description: "An event's time lies outside the batch's period, or the period is in the future." },
+  PERIOD_TOO_OLD: { status: 422, description: 'The batch period ended longer ago than the collector accepts (its `maxPeriodAgeDays`); resending will not help.' },
   INVALID_SUBJECT_REQUEST: { status: 400, description: 'A deletion or export request is malformed.' },
   INVALID_QUERY: { status: 400, description: 'A statistics query names unknown fields or an invalid range or granularity.' },
   PRIVACY_BUDGET_EXHAUSTED: { status: 429, description: "The day's differential-privacy budget for this dataset is spent." },
@@ -20,6 +21,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, description: 'Too many requests from this client; retry after the Retry-After header.' },
   HEADERS_TOO_LARGE: { status: 431, description: 'The request headers are too large.' },
   REQUEST_TIMEOUT: { status: 408, description: 'The request took too long to arrive.' },
+  SHUTTING_DOWN: { status: 503, description: 'The collector is shutting down and takes no new requests; nothing was stored. Retry later.' },
   STORE_UNAVAILABLE: { status: 503, description: 'The store cannot commit right now (locked, read-only or down); nothing was stored. Retry later.' },
   INTERNAL: { status: 500, description: 'An unexpected error; nothing of the request was stored.' },
 } as const;

@@ -503,7 +503,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       // Distinct pseudonyms per linkage period, then summed (installs) and maximised (peak):
       // each pseudonym lives in one shard, so the Distributed merge of uniqExact is exact.
       const sql = `SELECT toString(b) AS p${names.map((n) => `, ${n}`).join('')}, sum(n) AS cell_events, sum(u) AS cell_installs, max(u) AS cell_peak
-        FROM (SELECT ${bucket} AS b, period_day AS pd${values.map((v) => `, ${v}`).join('')}, count() AS n, uniqExact(pseudonym) AS u
+        FROM (SELECT ${bucket} AS b, period_day AS pd${values.map((v) => `, ${v}`).join('')}, count() AS n, uniqExact(pid) AS u
                 FROM ${readTable(t.table)}
                WHERE day >= ${dateLiteral(query.from)} AND day <= ${dateLiteral(query.to)} AND ${hiddenFilter(t.event, firstPeriodDay, query.to)}
                GROUP BY b, pd${names.map((n) => `, ${n}`).join('')})

@@ -52,6 +52,14 @@ export const EVENT_COLUMNS: readonly (readonly [name: string, type: string])[] =
   ['catalog_version', 'String'],
 ];
 
+/**
+ * The first 64 bits of the pseudonym as a number, computed by ClickHouse at insert. Distinct
+ * counts use it: uniqExact over 8-byte numbers reads an eighth of the bytes of the 64-character
+ * text and hashes far faster, and two HMAC outputs share a 64-bit prefix with probability
+ * about n²/2⁶⁵ (3·10⁻⁸ for a million installs in one cell), the DuckDB store's choice too.
+ */
+export const PID_COLUMN_SQL = '`pid` UInt64 MATERIALIZED reinterpretAsUInt64(reverse(unhex(substring(pseudonym, 1, 16))))';
+
 const FIELD_TYPE: Record<StoredFieldType, string> = { string: 'Nullable(String)', number: 'Nullable(Float64)', boolean: 'Nullable(UInt8)' };
 
 /** The ClickHouse column type of a field. */
@@ -96,6 +104,7 @@ function eventTable(e: StoredEventSchema): EventTable {
  */
 export const SHARDING_KEY_SQL = 'reinterpretAsUInt64(reverse(unhex(substring(pseudonym, 1, 16))))';
 
+
 /** The shard (0-based, in cluster order, all weights 1) that holds a pseudonym's rows. */
 export function shardOf(pseudonym: string, shards: number): number {
   if (shards <= 1) return 0;
@@ -116,7 +125,7 @@ function engineClause(engine: TableEngine, database: string, table: string, part
 
 /** CREATE TABLE statements for the local table of an event (columns in a stable order: fixed, then fields). */
 export function createEventTableSql(database: string, t: EventTable, engine: TableEngine, features: ServerFeatures): string {
-  const columns = [...EVENT_COLUMNS.map(([n, type]) => `${identifier(n)} ${type}`), ...t.fields.map((f) => `${identifier(fieldColumn(f.name))} ${fieldType(f.type)}`)];
+  const columns = [...EVENT_COLUMNS.map(([n, type]) => `${identifier(n)} ${type}`), PID_COLUMN_SQL, ...t.fields.map((f) => `${identifier(fieldColumn(f.name))} ${fieldType(f.type)}`)];
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, t.table)} (${columns.join(', ')}) ${engineClause(engine, database, t.table, 'toYYYYMMDD(period_day)', '(pseudonym, day, write_id)', features)}`;
 }
 
