@@ -53,6 +53,8 @@ export interface CaptureServer {
   respondNext(...responses: CannedResponse[]): void;
   /** Delay every answer by this long (after storing). */
   setDelayMs(ms: number): void;
+  /** Forgets everything received and every canned answer. */
+  reset(): void;
   /** Stops listening (the port refuses connections) but keeps what was received. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -172,6 +174,14 @@ export async function createCaptureServer(options: CaptureServerOptions = {}): P
     },
     setDelayMs(ms) {
       delayMs = ms;
+    },
+    reset() {
+      requests.length = 0;
+      stored.clear();
+      subjects.clear();
+      duplicates = 0;
+      canned = [];
+      delayMs = 0;
     },
     async stop() {
       await closeServer(server);
