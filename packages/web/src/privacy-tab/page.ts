@@ -24,7 +24,7 @@ export function renderPage(basePath: string, title: string, theme: string | null
 <script type="module" src="${basePath}/assets/${ELEMENT_FILE}"></script>
 </head>
 <body>
-<main><candor-privacy-tab api="${basePath}/api"${t ? ` theme="${t}"` : ''}></candor-privacy-tab></main>
+<main><candor-privacy-tab api="${basePath}/api" heading-level="1"${t ? ` theme="${t}"` : ''}></candor-privacy-tab></main>
 </body>
 </html>
 `;

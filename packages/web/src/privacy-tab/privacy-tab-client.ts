@@ -33,7 +33,6 @@ export interface PrivacyTabSentLogEntry {
 /** Query of the SDK's sent log; times in epoch ms. */
 export interface PrivacyTabSentLogQuery {
   readonly category?: string;
-  readonly kind?: string;
   /** Earliest time, inclusive. */
   readonly since?: number;
   /** Latest time, exclusive. */
