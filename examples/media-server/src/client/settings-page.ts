@@ -56,8 +56,55 @@ async function main(): Promise<void> {
       });
   });
 
+  void mountPrivacyTab();
+  void showDemo(csrf);
+
   byId('logout').addEventListener('click', () => {
     void fetchJson('/api/logout', { method: 'POST', headers: csrf }).finally(() => location.assign('/'));
+  });
+}
+
+// The privacy tab is Candor's custom element, served by the tab's own handler at /privacy.
+async function mountPrivacyTab(): Promise<void> {
+  const status = byId('privacy-status');
+  const probe = await fetch('/privacy/api/session', { headers: { accept: 'application/json' } }).catch(() => null);
+  if (probe === null || !probe.ok) {
+    status.textContent = probe?.status === 404 ? 'Telemetry is not set up on this server, so there is no privacy tab.' : 'The privacy tab could not be loaded.';
+    return;
+  }
+  const tab = document.createElement('candor-privacy-tab');
+  tab.setAttribute('api', '/privacy/api');
+  byId('privacy-slot').append(tab);
+  // A module import, not a <script> element: the page's Trusted Types policy forbids setting script URLs.
+  const elementUrl = '/privacy/assets/candor-privacy-tab.js';
+  await import(elementUrl);
+}
+
+async function showDemo(csrf: Record<string, string>): Promise<void> {
+  let demo: { telemetryDay: string; realDay: string; held: number };
+  try {
+    demo = await fetchJson('/api/demo');
+  } catch {
+    return;
+  }
+  const render = (d: { telemetryDay: string; held?: number }) => {
+    byId('demo-day').textContent = d.telemetryDay;
+    if (d.held !== undefined) byId('demo-held').textContent = String(d.held);
+  };
+  render(demo);
+  byId('demo').hidden = false;
+  byId('demo-end-day').addEventListener('click', () => {
+    const out = byId('demo-status');
+    out.textContent = 'Ending the day and sending…';
+    fetchJson<{ ended: string; telemetryDay: string; delivered: number }>('/api/demo/end-day', { method: 'POST', headers: csrf })
+      .then((r) => {
+        render({ telemetryDay: r.telemetryDay, held: 0 });
+        out.textContent = `Day ${r.ended} ended: ${r.delivered} events delivered. Reload the sent log below to see them.`;
+        out.dataset['state'] = 'ended';
+      })
+      .catch((error: unknown) => {
+        out.textContent = (error as Error).message;
+      });
   });
 }
 

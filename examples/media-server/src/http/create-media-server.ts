@@ -7,7 +7,7 @@ import { ITEM_ID_PATTERN, type Library, type LibraryItem } from '../library/crea
 import { createPlaybackTracker, type Playback, type PlaybackReport, type PlaybackTracker } from '../playback/playback-tracker.js';
 import { createSettingsStore, type MediaServerSettings, type SettingsStore } from '../settings/settings-store.js';
 import { itemView } from './item-view.js';
-import { createOwnerAuth, type OwnerSession } from './owner-auth.js';
+import { createOwnerAuth, type OwnerSession, type WithHeaders } from './owner-auth.js';
 import { sendMediaFile } from './send-media-file.js';
 import { loadStaticAssets, type StaticAsset } from './static-assets.js';
 
@@ -29,10 +29,10 @@ export interface MediaServerHooks {
 
 /** What a plugin (the privacy tab) gets to mount itself. */
 export interface MediaServerPluginContext {
-  /** The owner's session of a request, or null when signed out. */
-  ownerSession(request: FastifyRequest): OwnerSession | null;
+  /** The owner's session of a request (fastify's or Node's), or null when signed out. */
+  ownerSession(request: WithHeaders): OwnerSession | null;
   /** Whether a request carries the session's CSRF token. */
-  verifyCsrf(request: FastifyRequest, session: OwnerSession): boolean;
+  verifyCsrf(request: WithHeaders, session: OwnerSession): boolean;
 }
 
 /** Mounts extra routes (the privacy tab) on the server. */
@@ -44,6 +44,8 @@ export interface MediaServerOptions {
   readonly library: Library;
   /** Where settings and the owner token live. */
   readonly dataDir: string;
+  /** The owner's settings. @default kept in `<dataDir>/settings.json` */
+  readonly settings?: SettingsStore;
   /** The owner sign-in token. @default read from, or created in, `<dataDir>/owner-token` */
   readonly ownerToken?: string;
   /** The interface to listen on. @default '127.0.0.1' */
@@ -93,7 +95,7 @@ export async function createMediaServer(options: MediaServerOptions): Promise<Me
   mkdirSync(options.dataDir, { recursive: true });
   const ownerToken = options.ownerToken ?? readOrCreateToken(join(options.dataDir, 'owner-token'));
   const auth = createOwnerAuth({ token: ownerToken, ...(options.now !== undefined && { now: options.now }) });
-  const settings = createSettingsStore(join(options.dataDir, 'settings.json'));
+  const settings = options.settings ?? createSettingsStore(join(options.dataDir, 'settings.json'));
   const assets = loadStaticAssets();
   const tracker = createPlaybackTracker({
     idleTimeoutMs: options.playbackIdleTimeoutMs ?? 90_000,

@@ -1,5 +1,10 @@
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Anything with request headers: a fastify request or a Node `IncomingMessage`. */
+export interface WithHeaders {
+  readonly headers: IncomingHttpHeaders;
+}
 
 /** The owner's signed-in browser session. */
 export interface OwnerSession {
@@ -18,9 +23,9 @@ export interface OwnerAuth {
   /** Opens a session when the token is right, in constant time; null otherwise. */
   login(candidate: string): OwnerSession | null;
   /** The session of a request, from its cookie, or null. */
-  session(request: FastifyRequest): OwnerSession | null;
+  session(request: WithHeaders): OwnerSession | null;
   /** Whether a request carries a session and its CSRF token. */
-  verifyCsrf(request: FastifyRequest, session: OwnerSession): boolean;
+  verifyCsrf(request: WithHeaders, session: OwnerSession): boolean;
   /** Ends a session. */
   logout(session: OwnerSession): void;
 }

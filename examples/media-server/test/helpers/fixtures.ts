@@ -29,3 +29,11 @@ export async function makeMediaFolder(): Promise<{ dir: string; cleanup: () => v
 export function buildClientScripts(): void {
   execFileSync(process.execPath, [join(EXAMPLE_ROOT, 'scripts', 'build-example.mjs'), 'client'], { stdio: 'inherit' });
 }
+
+/** Bundles the privacy tab's element into a temporary folder (what `npm run build` does into @candor/web's dist). */
+export async function bundlePrivacyTab(): Promise<string> {
+  const { bundlePrivacyTabElement } = await import('@candor/web/build');
+  const outdir = mkdtempSync(join(tmpdir(), 'privacy-tab-assets-'));
+  await bundlePrivacyTabElement({ outdir });
+  return outdir;
+}
