@@ -53,6 +53,8 @@ export interface CaptureServer {
   respondNext(...responses: CannedResponse[]): void;
   /** Delay every answer by this long (after storing). */
   setDelayMs(ms: number): void;
+  /** The most requests that were in flight at once (arrived, not yet answered). */
+  maxInFlight(): number;
   /** Forgets everything received and every canned answer. */
   reset(): void;
   /** Stops listening (the port refuses connections) but keeps what was received. */
@@ -77,6 +79,8 @@ export async function createCaptureServer(options: CaptureServerOptions = {}): P
   let duplicates = 0;
   let canned: CannedResponse[] = [];
   let delayMs = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     const text = JSON.stringify(body);
@@ -144,6 +148,9 @@ export async function createCaptureServer(options: CaptureServerOptions = {}): P
   let server: Server = createServer();
   const attach = (s: Server): void => {
     s.on('request', (req, res) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on('close', () => void inFlight--);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!, req.headers, Buffer.concat(chunks), res));
@@ -175,7 +182,9 @@ export async function createCaptureServer(options: CaptureServerOptions = {}): P
     setDelayMs(ms) {
       delayMs = ms;
     },
+    maxInFlight: () => maxInFlight,
     reset() {
+      maxInFlight = 0;
       requests.length = 0;
       stored.clear();
       subjects.clear();
