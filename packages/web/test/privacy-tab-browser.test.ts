@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RawEvent } from '@candor/catalog';
+import type { MediaServerCatalog } from '@candor/catalog/media-server';
 import { PATHS } from '@candor/protocol';
 import { builtAssetsDir } from './support/assets.js';
 import { launchChromium } from './support/browser.js';
@@ -71,9 +73,20 @@ async function waitForTab(page: Page): Promise<void> {
   await page.locator('candor-privacy-tab table.dropped, candor-privacy-tab section p.muted:text("Nothing was dropped")').first().waitFor();
 }
 
-type PlaybackRaw = Parameters<Host['client']['record']>[1];
-const playback = (i: number): PlaybackRaw =>
-  ({ mediaType: 'track', durationSeconds: 200 + i, playedSeconds: 190 + i, bitrateKbps: 900, container: 'flac', videoCodec: 'none', audioCodec: 'flac', width: null, height: null, deviceType: 'speaker', decision: 'directplay', hdr: false }) as PlaybackRaw;
+const playback = (i: number): RawEvent<MediaServerCatalog, 'playback.session'> => ({
+  mediaType: 'track',
+  durationSeconds: 200 + i,
+  playedSeconds: 190 + i,
+  bitrateKbps: 900,
+  container: 'flac',
+  videoCodec: 'none',
+  audioCodec: 'flac',
+  width: null,
+  height: null,
+  deviceType: 'speaker',
+  decision: 'directplay',
+  hdr: false,
+});
 
 /** Records a day of activity, ends the day (releasing the sampled playback reports) and flushes. */
 async function liveADay(plays: number): Promise<void> {
@@ -137,7 +150,7 @@ describe('the privacy tab in Chromium, backed by the real SDK', () => {
   it('shows exactly the bytes the collector received, as text only, and export downloads them', async () => {
     // A crash message with markup: the tab must show it as characters, never as elements.
     host.client.consent.set('crash', true);
-    host.client.record('crash.report', { serverVersion: '1.2.3', platform: 'linux', errorType: 'TypeError', message: 'bad <img src=x onerror="alert(1)"> <b>bold</b>', stack: 'TypeError: x\n    at scan (/app/src/scanner.js:10:5)', count: 1 } as Parameters<Host['client']['record']>[1]);
+    host.client.record('crash.report', { serverVersion: '1.2.3', platform: 'linux', errorType: 'TypeError', message: 'bad <img src=x onerror="alert(1)"> <b>bold</b>', stack: 'TypeError: x\n    at scan (/app/src/scanner.js:10:5)', count: 1 });
     await host.client.flush();
     const received = collector.arrivals.map((a) => a.body).sort();
     expect(collector.arrivals.some((a) => a.path === PATHS.batches && a.encoding === 'gzip')).toBe(true);
@@ -163,7 +176,7 @@ describe('the privacy tab in Chromium, backed by the real SDK', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('candor-privacy-tab a.button:text("Download everything sent")').click()]);
     expect(download.suggestedFilename()).toMatch(/^candor-sent-log-\d{4}-\d{2}-\d{2}\.json$/);
-    const exported = JSON.parse(await readFile((await download.path())!, 'utf8')) as { entries: { bytes: string; sentAt: string }[] };
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8')) as { entries: { bytes: string; sentAt: string }[] };
     expect(exported.entries.map((e) => e.bytes).sort()).toEqual(received);
     expect(problems).toEqual([]);
     await context.close();
