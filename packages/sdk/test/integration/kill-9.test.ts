@@ -25,7 +25,7 @@ function startHost(dataDir: string, endpoint: string, first: number, mode?: 'dra
   const child = spawn(process.execPath, [HOST, dataDir, endpoint, String(first), ...(mode ? [mode] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
   const host: Host = { child, stored: first, ready: false, output: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
   let pending = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString('utf8');
     const lines = pending.split('\n');
     pending = lines.pop()!;
@@ -36,7 +36,7 @@ function startHost(dataDir: string, endpoint: string, first: number, mode?: 'dra
       if (m) host.stored = Number(m[1]);
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => void (host.output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => void (host.output += chunk.toString('utf8')));
   return host;
 }
 
