@@ -14,6 +14,8 @@ import { createPeriodicTask } from './ops/periodic-task.js';
 import { retentionRequest } from './ops/retention.js';
 import type { CollectorStore } from './storage/contract.js';
 import { createDuckDbStore } from './storage/duckdb/duckdb-store.js';
+import { createClickHouseStore } from './storage/clickhouse/clickhouse-store.js';
+import { parseClickHouseUrls } from './storage/clickhouse/parse-clickhouse-urls.js';
 
 /** A collector that is serving. */
 export interface RunningCollector {
@@ -32,7 +34,7 @@ export interface RunningCollector {
 export interface StartCollectorDeps {
   readonly logger?: Logger;
   readonly now?: () => number;
-  /** The store to use. @default DuckDB at `<dataDir>/candor.duckdb` */
+  /** The store to use. @default DuckDB at `<dataDir>/candor.duckdb`, or ClickHouse with `store: 'clickhouse'` */
   readonly store?: CollectorStore;
 }
 
@@ -63,7 +65,11 @@ export async function startCollector(options: ResolvedCollectorOptions, deps: St
   mkdirSync(options.dataDir, { recursive: true });
   const registry = createCatalogRegistry(await loadCatalogModule(options.catalog));
   const adminToken = adminTokenFor(options);
-  const store = deps.store ?? createDuckDbStore({ path: join(options.dataDir, 'candor.duckdb'), now });
+  const store =
+    deps.store ??
+    (options.store === 'clickhouse'
+      ? createClickHouseStore({ urls: parseClickHouseUrls(options.clickhouseUrl), database: options.clickhouseDatabase, cluster: options.clickhouseCluster, now })
+      : createDuckDbStore({ path: join(options.dataDir, 'candor.duckdb'), now }));
   try {
     await store.open(registry.schema);
   } catch (error) {

@@ -202,6 +202,11 @@ describe('ClickHouse store', () => {
     const stored = batchOf(onShard(1), DAY, [playback(DAY)]);
     await a.append(stored);
     await cluster().kill(1);
+    // A collector started while a shard is down answers 503 until the shard is back.
+    const late = createClickHouseStore({ urls: cluster().urls, database: freshDatabase(), cluster: cluster().cluster, now: () => T0, reopenIntervalMs: 0 });
+    stores.push(late);
+    await expect(late.open(CONTRACT_SCHEMA)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(late.append(batchOf(onShard(0), DAY, [playback(DAY)]))).rejects.toBeInstanceOf(StoreUnavailableError);
     try {
       await expect(a.append(batchOf(onShard(1), DAY, [playback(DAY)]))).rejects.toBeInstanceOf(StoreUnavailableError);
       expect(await a.append(batchOf(onShard(0), DAY, [playback(DAY)]))).toMatchObject({ accepted: 1 });
@@ -211,6 +216,8 @@ describe('ClickHouse store', () => {
       await cluster().restart(1);
     }
     expect((await a.health()).ok).toBe(true);
+    expect(await late.append(batchOf(onShard(1), DAY, [playback(DAY)]))).toMatchObject({ accepted: 1 });
+    await dropDatabase(cluster().urls, late.database);
     expect(await a.append(stored)).toMatchObject({ duplicate: true, accepted: 1 });
     expect(await a.queryAggregates({ event: 'playback.session', groupBy: [], from: DAY, to: DAY, granularity: 'day' })).toEqual([{ period: DAY, values: [], events: 2, installs: 2, peakInstalls: 2 }]);
   });

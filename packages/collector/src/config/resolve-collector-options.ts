@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LIMITS } from '@candor/protocol';
 import { CollectorConfigError } from '../errors.js';
+import { parseClickHouseUrls } from '../storage/clickhouse/parse-clickhouse-urls.js';
 
 /** Options of a collector; every field is optional and has a default. */
 export interface CollectorOptions {
@@ -59,12 +60,21 @@ export interface CollectorOptions {
   readonly rollupIntervalMs?: number;
   /** Longest wait for requests in flight at shutdown. @default 10000 */
   readonly shutdownTimeoutMs?: number;
+  /** Storage engine: the embedded DuckDB file, or ClickHouse shards for a large fleet (docs/scale.md). @default 'duckdb' */
+  readonly store?: 'duckdb' | 'clickhouse';
+  /** ClickHouse HTTP URLs, one per shard, comma-separated, in the order of the cluster's `<remote_servers>`. @default undefined */
+  readonly clickhouseUrl?: string;
+  /** ClickHouse database holding Candor's tables. @default 'candor' */
+  readonly clickhouseDatabase?: string;
+  /** ClickHouse cluster (in `<remote_servers>`) over which Distributed tables read. @default 'candor' */
+  readonly clickhouseCluster?: string;
   /** Path of a JSON file with any of these options (the environment and flags override it). @default undefined */
   readonly configFile?: string;
 }
 
 /** Fully resolved options. */
-export type ResolvedCollectorOptions = Required<Omit<CollectorOptions, 'adminToken' | 'configFile'>> & {
+export type ResolvedCollectorOptions = Required<Omit<CollectorOptions, 'adminToken' | 'configFile' | 'clickhouseUrl'>> & {
+  readonly clickhouseUrl: string | undefined;
   readonly adminToken: string | undefined;
   readonly configFile: string | undefined;
 };
@@ -100,6 +110,10 @@ const SPEC: { readonly [K in keyof CollectorOptions]-?: { kind: Kind; env: strin
   retentionIntervalMs: { kind: 'int', env: 'CANDOR_RETENTION_INTERVAL_MS', fallback: 3_600_000, min: 1000 },
   rollupIntervalMs: { kind: 'int', env: 'CANDOR_ROLLUP_INTERVAL_MS', fallback: 60_000, min: 1000 },
   shutdownTimeoutMs: { kind: 'int', env: 'CANDOR_SHUTDOWN_TIMEOUT_MS', fallback: 10_000, min: 0 },
+  store: { kind: 'string', env: 'CANDOR_STORE', fallback: 'duckdb' },
+  clickhouseUrl: { kind: 'string', env: 'CANDOR_CLICKHOUSE_URL', fallback: undefined },
+  clickhouseDatabase: { kind: 'string', env: 'CANDOR_CLICKHOUSE_DATABASE', fallback: 'candor' },
+  clickhouseCluster: { kind: 'string', env: 'CANDOR_CLICKHOUSE_CLUSTER', fallback: 'candor' },
   configFile: { kind: 'string', env: 'CANDOR_CONFIG', fallback: undefined },
 };
 
@@ -167,6 +181,10 @@ export function resolveCollectorOptions(user: CollectorOptions = {}, env: Readon
   if (resolved.maxDecompressedBytes < resolved.maxCompressedBytes) {
     throw new CollectorConfigError('CONFIG_INVALID_VALUE', 'maxDecompressedBytes must be at least maxCompressedBytes');
   }
+  if (resolved.store !== 'duckdb' && resolved.store !== 'clickhouse') {
+    throw new CollectorConfigError('CONFIG_INVALID_VALUE', `store must be "duckdb" or "clickhouse", not "${String(resolved.store).slice(0, 40)}"`);
+  }
+  if (resolved.store === 'clickhouse') parseClickHouseUrls(resolved.clickhouseUrl);
   if (resolved.adminToken !== undefined && resolved.adminToken.length < 16) {
     throw new CollectorConfigError('CONFIG_INVALID_VALUE', 'adminToken must be at least 16 characters long');
   }

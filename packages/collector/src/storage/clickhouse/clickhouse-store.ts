@@ -64,6 +64,8 @@ export interface ClickHouseStoreOptions {
   readonly username?: string;
   /** ClickHouse password. @default '' */
   readonly password?: string;
+  /** Least time between two attempts to create the tables after ClickHouse was unreachable. @default 1000 */
+  readonly reopenIntervalMs?: number;
   /** Least time between two sweeps in `maintain()` that issue mutations for rows still hidden. @default 600000 */
   readonly mutationSweepIntervalMs?: number;
 }
@@ -127,6 +129,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   const flushIntervalMs = options.flushIntervalMs ?? 100;
   const maxGroupEvents = options.maxGroupEvents ?? 20_000;
   const sweepIntervalMs = options.mutationSweepIntervalMs ?? 600_000;
+  const reopenIntervalMs = options.reopenIntervalMs ?? 1000;
   const distributed = options.urls.length > 1;
   const insertSettings: ClickHouseSettings = options.insertQuorum === undefined ? {} : { insert_quorum: String(options.insertQuorum) };
 
@@ -150,6 +153,10 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   }));
 
   let schema: StoreSchema | undefined;
+  let wanted: StoreSchema | undefined;
+  let migrating: Promise<void> | undefined;
+  let lastOpenAttemptMs = -Infinity;
+  let lastOpenError = 'the store has not been opened';
   let tables = new Map<string, EventTable>();
   let serverFeatures: ServerFeatures[] = [];
   let closed = false;
@@ -181,10 +188,33 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     return shards[readTurn]!.client;
   }
 
-  function ready(): { schema: StoreSchema } {
+  /** The schema, once the tables exist; retries creating them (at most every `reopenIntervalMs`) after a failed open. */
+  async function ready(): Promise<{ schema: StoreSchema }> {
     if (closed) throw new StoreUnavailableError('the store is closed');
-    if (schema === undefined) throw new StoreUnavailableError('the store was used before open()');
-    return { schema };
+    if (schema !== undefined) return { schema };
+    if (wanted === undefined) throw new StoreUnavailableError('the store was used before open()');
+    if (migrating === undefined) {
+      if (performance.now() - lastOpenAttemptMs < reopenIntervalMs) throw new StoreUnavailableError(lastOpenError);
+      migrating = migrate(wanted).finally(() => {
+        migrating = undefined;
+      });
+    }
+    await migrating;
+    return { schema: schema! };
+  }
+
+  async function migrate(s: StoreSchema): Promise<void> {
+    lastOpenAttemptMs = performance.now();
+    try {
+      serverFeatures = await Promise.all(shards.map(probe));
+      await Promise.all(shards.map((shard, i) => migrateShard(shard, serverFeatures[i]!)));
+    } catch (error) {
+      if (error instanceof CollectorConfigError) throw error;
+      const e = unavailable('the ClickHouse schema could not be created', error);
+      lastOpenError = e.message;
+      throw e;
+    }
+    schema = s;
   }
 
   function tableOf(event: string): EventTable {
@@ -201,7 +231,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   }
 
   async function guarded<T>(what: string, run: () => Promise<T>): Promise<T> {
-    ready();
+    await ready();
     try {
       return await run();
     } catch (error) {
@@ -447,20 +477,16 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     async open(s) {
       closed = false;
       draining = false;
-      const next = eventTables(s);
-      tables = next;
-      try {
-        serverFeatures = await Promise.all(shards.map(probe));
-        await Promise.all(shards.map((shard, i) => migrateShard(shard, serverFeatures[i]!)));
-      } catch (error) {
-        if (error instanceof CollectorConfigError) throw error;
-        throw unavailable('the ClickHouse schema could not be created', error);
-      }
-      schema = s;
+      tables = eventTables(s);
+      schema = undefined;
+      wanted = s;
+      lastOpenAttemptMs = -Infinity;
+      // A ClickHouse that is down now leaves the store answering 503 until a later call finds it up.
+      await ready();
     },
 
     async append(batch) {
-      ready();
+      await ready();
       const range = periodRange(batch.period);
       if (range === null) throw new RangeError(`not a period: ${JSON.stringify(batch.period.slice(0, 20))}`);
       for (const e of batch.events) {
@@ -489,7 +515,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async queryAggregates(query: AggregateQuery): Promise<AggregateCell[]> {
-      const { schema: s } = ready();
+      const { schema: s } = await ready();
       const t = tableOf(query.event);
       const types = query.groupBy.map((name) => {
         const f = t.fieldsByName.get(name);
@@ -521,7 +547,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async deleteSubjects(selector) {
-      ready();
+      await ready();
       if (selector.pseudonyms.length === 0) return 0;
       const targets = selector.events === undefined ? [...tables.values()] : selector.events.flatMap((e) => (tables.has(e) ? [tables.get(e)!] : []));
       if (targets.length === 0) return 0;
@@ -548,7 +574,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async exportSubjects(selector) {
-      const { schema: s } = ready();
+      const { schema: s } = await ready();
       if (selector.pseudonyms.length === 0) return [];
       const targets = selector.events === undefined ? [...tables.values()] : selector.events.flatMap((e) => (tables.has(e) ? [tables.get(e)!] : []));
       const out: StoredEvent[] = [];
@@ -573,7 +599,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async applyRetention(request: RetentionRequest): Promise<RetentionResult> {
-      const { schema: s } = ready();
+      const { schema: s } = await ready();
       const deletedByEvent: Record<string, number> = {};
       let batchKeysDeleted = 0;
       for (const shard of shards) {
@@ -609,7 +635,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async spendBudget(spend: BudgetSpend): Promise<BudgetResult> {
-      ready();
+      await ready();
       // Every collector reserves on the same shard; a spend is granted only if all reservations
       // it can see (its own included) fit the limit, so concurrent spends never overdraw.
       const shard = shards[0]!;
@@ -632,7 +658,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     },
 
     async maintain() {
-      ready();
+      await ready();
       const t = now();
       await guarded('maintenance failed', async () => {
         for (const shard of shards) {
