@@ -1,5 +1,5 @@
 import { compileCatalog, type CatalogSpec, type CompiledEvent, type Payload } from '@candor/catalog';
-import { samplePeriod, shuffleInPlace, type Random } from '@candor/sdk';
+import { countEventFor, releaseSampledPeriod, shuffleInPlace, type Random } from '@candor/sdk';
 import { RiskInputError } from './errors.js';
 import type { RawPlay } from './play-profiles.js';
 
@@ -45,8 +45,9 @@ export function reportKey(report: Payload): string {
 /**
  * Observes through a telemetry catalog, exactly as it ships: each play goes through the
  * compiled `playback.session` normalizer; a sampled event leaves as the SDK's
- * {@link samplePeriod} of at most `maxPerPeriod` reports with the count event, an unsampled one
- * as its first `maxPerPeriod` reports; the batch is shuffled with the SDK's {@link shuffleInPlace}.
+ * {@link releaseSampledPeriod} (its reservoir sample of at most `maxPerPeriod` reports, in
+ * random order) with the count event of {@link countEventFor}; an unsampled one as its first
+ * `maxPerPeriod` reports, as the SDK's recorder keeps them, shuffled with {@link shuffleInPlace}.
  * Throws a {@link RiskInputError} when the catalog has no usable playback event.
  */
 export function createCatalogObserver(spec: CatalogSpec): Observer {
@@ -59,7 +60,6 @@ export function createCatalogObserver(spec: CatalogSpec): Observer {
   // carrying an undeclared field, which is not what a host of that catalog would send.
   const readKeys = keysOfPlay.filter((k) => rawKeys.has(k));
   const passThrough = readKeys.length === keysOfPlay.length;
-  const countEvent = countEventOf(compiled.events, event);
   const max = event.spec.maxPerPeriod;
   const sampled = event.spec.sampled !== undefined;
   return {
@@ -77,15 +77,8 @@ export function createCatalogObserver(spec: CatalogSpec): Observer {
       const result = event.normalize(raw);
       return result.ok ? result.payload : undefined;
     },
-    countReport(plays) {
-      if (countEvent === undefined) return undefined;
-      const result = countEvent.event.normalize({ [countEvent.rawKey]: plays });
-      return result.ok ? result.payload : undefined;
-    },
-    release(reports, random) {
-      const kept = sampled ? samplePeriod(reports, max, random) : reports.slice(0, max);
-      return shuffleInPlace(kept, random);
-    },
+    countReport: (plays) => countEventFor(compiled, PLAYBACK_EVENT, plays)?.fields,
+    release: (reports, random) => (sampled ? releaseSampledPeriod(compiled, PLAYBACK_EVENT, reports, random).sample : shuffleInPlace(reports.slice(0, max), random)),
   };
 }
 
@@ -104,17 +97,6 @@ export function createExactObserver(): Observer {
     countReport: (plays) => ({ plays }),
     release: (reports) => reports,
   };
-}
-
-function countEventOf(events: ReadonlyMap<string, CompiledEvent>, event: CompiledEvent): { event: CompiledEvent; rawKey: string } | undefined {
-  const sampled = event.spec.sampled;
-  if (sampled === undefined) return undefined;
-  const countEvent = events.get(sampled.countEvent);
-  const field = countEvent?.fields.find((f) => f.name === sampled.countField);
-  if (countEvent === undefined || field === undefined) {
-    throw new RiskInputError('RISK_CATALOG_UNSUITABLE', `"${PLAYBACK_EVENT}" is counted by ${sampled.countEvent}.${sampled.countField}, which the catalog does not declare`);
-  }
-  return { event: countEvent, rawKey: field.rawKeys[0]! };
 }
 
 function playedEdgesOf(event: CompiledEvent): number[] {
