@@ -17,13 +17,29 @@ interface Host {
   /** Every sequence number below this was durably stored, as the host last reported. */
   stored: number;
   ready: boolean;
+  /** Events the host recorded and holds in memory (`sigterm` modes). */
+  recorded: number;
+  signal: NodeJS.Signals | null;
   readonly exited: Promise<number | null>;
   output: string;
 }
 
-function startHost(dataDir: string, endpoint: string, first: number, mode?: 'drain'): Host {
+function startHost(dataDir: string, endpoint: string, first: number, mode?: 'drain' | 'sigterm' | 'sigterm-unhandled'): Host {
   const child = spawn(process.execPath, [HOST, dataDir, endpoint, String(first), ...(mode ? [mode] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
-  const host: Host = { child, stored: first, ready: false, output: '', exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) };
+  const host: Host = {
+    child,
+    stored: first,
+    ready: false,
+    recorded: -1,
+    output: '',
+    signal: null,
+    exited: new Promise((resolve) =>
+      child.on('exit', (code, signal) => {
+        host.signal = signal;
+        resolve(code);
+      }),
+    ),
+  };
   let pending = '';
   child.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString('utf8');
@@ -34,6 +50,8 @@ function startHost(dataDir: string, endpoint: string, first: number, mode?: 'dra
       if (line === 'ready') host.ready = true;
       const m = /^stored (\d+)$/.exec(line);
       if (m) host.stored = Number(m[1]);
+      const r = /^recorded (\d+)$/.exec(line);
+      if (r) host.recorded = Number(r[1]);
     }
   });
   child.stderr.on('data', (chunk: Buffer) => void (host.output += chunk.toString('utf8')));
@@ -87,4 +105,30 @@ describe('kill -9 of the host, in a loop', () => {
     expect(delivered.size).toBeGreaterThanOrEqual(expected);
     console.log(`kill -9 ×${RUNS}: ${expected} events stored before the kills, ${delivered.size} delivered once each (events recorded after the last commit are lost by design); the collector absorbed ${server.duplicateArrivals()} repeated batch keys`);
   }, 180_000);
+});
+
+describe('SIGTERM', () => {
+  it('persists everything held in memory when the host opts in, then exits as the signal would', async () => {
+    const delivered = new Set<number>();
+    const server = await createCaptureServer({ keepRequests: false, onBatch: (b, dup) => dup || b.events.forEach((e) => delivered.add(e.fields.seq as number)) });
+    const run = async (mode: 'sigterm' | 'sigterm-unhandled', first: number): Promise<Host> => {
+      const dataDir = tempDir('candor-sigterm-');
+      const host = startHost(dataDir, server.url, first, mode);
+      await waitUntil(() => host.recorded >= 0, `the ${mode} host to record\n${host.output}`, 30_000);
+      expect(host.recorded).toBe(500);
+      host.child.kill('SIGTERM');
+      await host.exited;
+      const drain = startHost(dataDir, server.url, 0, 'drain');
+      expect(await drain.exited, drain.output).toBe(0);
+      return host;
+    };
+    const handled = await run('sigterm', 0);
+    expect(handled.signal).toBe('SIGTERM');
+    const unhandled = await run('sigterm-unhandled', 1_000_000);
+    expect(unhandled.signal).toBe('SIGTERM');
+    await server.close();
+    // With the handler, all 500 reach the collector after the restart; without it, none survive.
+    expect([...delivered].filter((s) => s < 1_000_000).sort((a, b) => a - b)).toEqual(Array.from({ length: 500 }, (_, i) => i));
+    expect([...delivered].filter((s) => s >= 1_000_000)).toEqual([]);
+  }, 120_000);
 });
