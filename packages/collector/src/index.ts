@@ -10,7 +10,7 @@ export { CollectorError, StoreUnavailableError, CollectorConfigError, COLLECTOR_
 export type { ErrorDetail, CollectorConfigErrorCode } from './errors.js';
 export { createDuckDbStore } from './storage/duckdb/duckdb-store.js';
 export type { DuckDbStore, DuckDbStoreOptions } from './storage/duckdb/duckdb-store.js';
-export type { TableLayout } from './storage/duckdb/schema.js';
+export type { EventLayout, StoreLayout } from './storage/duckdb/schema.js';
 export type {
   CollectorStore,
   StoreSchema,
@@ -42,3 +42,9 @@ export { noisyCount } from './release/noise.js';
 export type { NoiseMechanism } from './release/noise.js';
 export type { StatsAnswer, ReleasedCell } from './release/release-stats.js';
 export type { ActiveAnswer, ActiveCell, ActivityMeasure } from './release/active-estimate.js';
+export { createFleet } from './load/fleet.js';
+export type { Fleet, FleetOptions } from './load/fleet.js';
+export { runLoad, prepareBatch, fleetBatches, formatLoadReport } from './load/run-load.js';
+export type { LoadOptions, LoadReport, PreparedBatch } from './load/run-load.js';
+export { percentiles } from './load/percentile.js';
+export type { Percentiles } from './load/percentile.js';

@@ -1,6 +1,42 @@
 import type { Command } from 'commander';
+import { formatLoadReport, runLoad } from '@candor/collector';
 
-/** Registers the `load` command(s). */
+interface LoadFlags {
+  target: string;
+  installs: string;
+  duration: string;
+  concurrency: string;
+  days: string;
+  seed?: string;
+  json?: boolean;
+}
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive whole number, got "${value}"`);
+  return n;
+}
+
+/** Registers `candor load`: a simulated fleet sending realistic batches to a collector. */
 export function registerLoadCommand(program: Command): void {
-  void program;
+  program
+    .command('load')
+    .description('Send realistic generalized batches from a simulated fleet and print accepted events per second and latency percentiles.')
+    .requiredOption('--target <url>', 'base URL of the collector')
+    .option('--installs <n>', 'fleet size', '1000')
+    .option('--duration <seconds>', 'longest run', '10')
+    .option('--concurrency <n>', 'requests in flight', '32')
+    .option('--days <n>', 'days of reports per install (today and earlier)', '30')
+    .option('--seed <n>', 'seed of the fleet (random when omitted)')
+    .option('--json', 'print the report as JSON')
+    .action(async (flags: LoadFlags) => {
+      const report = await runLoad({
+        target: flags.target,
+        installs: positiveInt('installs', flags.installs),
+        durationSeconds: positiveInt('duration', flags.duration),
+        concurrency: positiveInt('concurrency', flags.concurrency),
+        fleet: { days: positiveInt('days', flags.days), ...(flags.seed === undefined ? {} : { seed: positiveInt('seed', flags.seed) }) },
+      });
+      process.stdout.write(flags.json === true ? `${JSON.stringify(report)}\n` : `${formatLoadReport(report)}\n`);
+    });
 }

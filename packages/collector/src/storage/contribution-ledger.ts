@@ -66,6 +66,10 @@ export interface ContributionLedgerOptions {
 }
 
 const MAX_INTERNED = 4096;
+/** A group with this many batches of one older period loads that period whole. */
+const BACKLOG_BATCHES = 16;
+/** Older periods kept whole at most. */
+const MAX_BACKLOG_PERIODS = 4;
 
 /**
  * Per period: which batch keys are stored (with their answers), and per pseudonym and event
@@ -79,6 +83,8 @@ export class ContributionLedger {
   readonly #loader: LedgerLoader;
   readonly #now: () => number;
   readonly #resident = new Map<string, PeriodState>();
+  // Older periods that arrived in bulk (a fleet sending a backlog), kept whole in LRU order.
+  readonly #backlog = new Map<string, PeriodState>();
   readonly #interned = new Map<string, Map<WireValue, WireValue>>();
 
   /** @param layouts one per stored event kind  @param loader reads what the store holds */
@@ -91,12 +97,12 @@ export class ContributionLedger {
   /** Adds or replaces an event layout (after the store added fields). */
   setLayout(layout: LedgerLayout): void {
     this.#layouts.set(layout.event, layout);
-    this.#resident.clear();
+    this.clear();
   }
 
   /** Periods held whole in memory. */
   get residentPeriods(): string[] {
-    return [...this.#resident.keys()];
+    return [...this.#resident.keys(), ...this.#backlog.keys()];
   }
 
   /**
@@ -107,23 +113,33 @@ export class ContributionLedger {
     const now = this.#now();
     for (const period of this.#resident.keys()) if (!isHot(period, now)) this.#resident.delete(period);
     const states = new Map<string, PeriodState>();
+    const perPeriod = new Map<string, number>();
+    for (const b of batches) perPeriod.set(b.period, (perPeriod.get(b.period) ?? 0) + 1);
     const cold = new Map<string, { pseudonyms: Set<string>; keys: Set<string> }>();
     for (const b of batches) {
-      if (states.has(b.period)) continue;
-      const resident = this.#resident.get(b.period);
+      if (states.has(b.period) || cold.has(b.period)) {
+        cold.get(b.period)?.pseudonyms.add(b.pseudonym);
+        cold.get(b.period)?.keys.add(b.batchKey);
+        continue;
+      }
+      const resident = this.#resident.get(b.period) ?? this.#backlog.get(b.period);
       if (resident !== undefined) {
         states.set(b.period, resident);
-      } else if (isHot(b.period, now)) {
+        if (this.#backlog.delete(b.period)) this.#backlog.set(b.period, resident);
+      } else if (isHot(b.period, now) || (perPeriod.get(b.period) ?? 0) >= BACKLOG_BATCHES) {
         const state = this.#fromSnapshot(await this.#loader.loadPeriod(b.period));
-        this.#resident.set(b.period, state);
+        if (isHot(b.period, now)) {
+          this.#resident.set(b.period, state);
+        } else {
+          this.#backlog.set(b.period, state);
+          if (this.#backlog.size > MAX_BACKLOG_PERIODS) this.#backlog.delete(this.#backlog.keys().next().value!);
+        }
         states.set(b.period, state);
       } else {
-        const wanted = cold.get(b.period) ?? { pseudonyms: new Set<string>(), keys: new Set<string>() };
-        wanted.pseudonyms.add(b.pseudonym);
-        wanted.keys.add(b.batchKey);
-        cold.set(b.period, wanted);
+        cold.set(b.period, { pseudonyms: new Set([b.pseudonym]), keys: new Set([b.batchKey]) });
       }
     }
+    // A late batch for an older period is rare: load only what it needs rather than the whole period.
     for (const [period, wanted] of cold) {
       states.set(period, this.#fromSnapshot(await this.#loader.loadSubjects(period, [...wanted.pseudonyms], [...wanted.keys])));
     }
@@ -202,7 +218,7 @@ export class ContributionLedger {
 
   /** Forgets what is held for deleted pseudonyms (of some events, or all), so that their bound and flags start afresh. */
   forget(pseudonyms: readonly string[], events?: readonly string[]): void {
-    for (const state of this.#resident.values()) {
+    for (const state of [...this.#resident.values(), ...this.#backlog.values()]) {
       for (const p of pseudonyms) {
         const subject = state.subjects.get(p);
         if (subject === undefined) continue;
@@ -215,6 +231,7 @@ export class ContributionLedger {
   /** Drops everything held in memory; it is reloaded from the store when needed. */
   clear(): void {
     this.#resident.clear();
+    this.#backlog.clear();
   }
 
   #fromSnapshot(snapshot: LedgerSnapshot): PeriodState {

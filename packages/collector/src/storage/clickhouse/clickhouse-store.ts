@@ -101,6 +101,8 @@ interface Shard {
 }
 
 const QUERY_SETTINGS: ClickHouseSettings = { max_query_size: '16777216' };
+// Point look-ups on the write path read a few granules: one thread avoids starting a pool per query.
+const POINT_SETTINGS: ClickHouseSettings = { ...QUERY_SETTINGS, max_threads: 1 };
 const BUDGET_TOLERANCE = 1e-9;
 
 /**
@@ -174,8 +176,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     void settled.finally(() => background.delete(settled));
   }
 
-  async function select<T>(client: ClickHouseClient, query: string): Promise<T[]> {
-    const rs = await client.query({ query, format: 'JSONEachRow', clickhouse_settings: QUERY_SETTINGS });
+  async function select<T>(client: ClickHouseClient, query: string, settings: ClickHouseSettings = QUERY_SETTINGS): Promise<T[]> {
+    const rs = await client.query({ query, format: 'JSONEachRow', clickhouse_settings: settings });
     return rs.json<T>();
   }
 
@@ -337,7 +339,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
          GROUP BY batch_key, write_id, pseudonym, period_day`,
       ),
     ];
-    const found = await select<{ kind: string; batch_key: string; w: string; event: string; pseudonym: string; pd: string; a: number | string; b: number | string }>(shard.client, parts.join('\nUNION ALL\n'));
+    const found = await select<{ kind: string; batch_key: string; w: string; event: string; pseudonym: string; pd: string; a: number | string; b: number | string }>(shard.client, parts.join('\nUNION ALL\n'), POINT_SETTINGS);
     const markers: VisibleMarker[] = [];
     const rows: VisibleRows[] = [];
     for (const r of found) {
@@ -368,7 +370,9 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   }
 
   async function commitGroup(shard: Shard, group: readonly Pending[]): Promise<void> {
+    const T: number[] = [performance.now()];
     const { markers, rows } = await lookup(shard, group);
+    T.push(performance.now());
     const plans = planAppends(
       group.map((p) => p.batch),
       group.map((p) => p.periodDay),
@@ -383,6 +387,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     const orphanHides = plans.flatMap((p, i) => (p.kind === 'write' ? p.orphans.map((w) => ({ periodDay: group[i]!.periodDay, writeId: w, scope: 'write', reason: 'uncommitted' })) : []));
     const extraHides = plans.flatMap((p, i) => (p.kind === 'duplicate' ? p.extraMarkers.map((w) => ({ periodDay: group[i]!.periodDay, writeId: w, scope: 'write', reason: 'concurrent' })) : []));
     await hide(shard, [...orphanHides, ...extraHides]);
+    T.push(performance.now());
 
     // 2. The rows, one insert per event table.
     const byTable = new Map<string, Record<string, unknown>[]>();
@@ -408,6 +413,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       }
     });
     await Promise.all([...byTable].map(([table, values]) => shard.client.insert({ table: q(table), values, format: 'JSONEachRow', clickhouse_settings: insertSettings })));
+    T.push(performance.now());
 
     // 3. The markers: from here on the attempts are committed.
     if (writes.length > 0) {
@@ -423,6 +429,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       });
     }
 
+    T.push(performance.now());
     // 4. Another collector may have committed the same key meanwhile: the smallest write id wins, everywhere.
     const outcomes = new Map<number, AppendResult | Error>();
     const loserHides: { periodDay: string; writeId: bigint; scope: string; reason: string }[] = [];
@@ -431,6 +438,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       const committed = await select<{ batch_key: string; w: string; a: number | string; b: number | string }>(
         shard.client,
         `SELECT batch_key, toString(write_id) AS w, accepted AS a, bounded AS b FROM ${q(BOOKKEEPING.batches)} WHERE batch_key IN ${keys} AND ${hiddenFilter(null)}`,
+        POINT_SETTINGS,
       );
       const byKey = new Map<string, VisibleMarker[]>();
       for (const r of committed) {
@@ -450,6 +458,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       await hide(shard, loserHides);
     }
 
+    T.push(performance.now());
+    if (process.env.CANDOR_CH_DEBUG) console.error(`flush shard ${shard.index} batches ${group.length} tables ${byTable.size}: ` + T.slice(1).map((t, i) => (t - T[i]!).toFixed(0)).join(' '));
     // 5. Answer, then let the shard remove hidden attempts' rows in the background.
     const answer = (i: number): AppendResult | Error => {
       const p: PlannedAppend = plans[i]!;

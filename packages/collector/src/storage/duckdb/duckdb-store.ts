@@ -13,14 +13,14 @@ import type {
   RetentionResult,
   StoreHealth,
   StoreSchema,
-  StoredEvent,
   StoredFieldType,
 } from '../contract.js';
 import { compareCells } from '../compare-cells.js';
 import { ContributionLedger, type LedgerSnapshot, type PlannedBatch } from '../contribution-ledger.js';
 import { listSubsets, subsetIndex } from '../subsets.js';
-import { migrate, fieldColumn, flagColumn, type TableLayout } from './schema.js';
-import { dateLit, epochDay, hexList, ident, pseudonymPrefix, str } from './sql.js';
+import type { BASE_COLUMNS} from './schema.js';
+import { flagColumn, migrate, slotColumn, type EventLayout, type StoreLayout } from './schema.js';
+import { dateLit, epochDay, hexList, pseudonymPrefix, str } from './sql.js';
 
 /** Options of {@link createDuckDbStore}. */
 export interface DuckDbStoreOptions {
@@ -42,11 +42,14 @@ export interface DuckDbStoreOptions {
   readonly memoryLimit?: string;
 }
 
-/** A DuckDB store, with a hook for tools that fill it directly (benchmarks). */
+/** A DuckDB store, with its layout for tools that fill it directly (benchmarks). */
 export interface DuckDbStore extends CollectorStore {
-  /** The layout of each event table, once open. */
-  layouts(): ReadonlyMap<string, TableLayout>;
+  /** The physical layout, once open. */
+  layout(): StoreLayout;
 }
+
+/** What fills one column of the events table, in table order. */
+type Column = { readonly kind: 'base'; readonly name: (typeof BASE_COLUMNS)[number] } | { readonly kind: 'slot'; readonly slot: number } | { readonly kind: 'flag'; readonly word: number };
 
 type Job = { run: () => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void; batch?: AppendBatch };
 
@@ -80,7 +83,8 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
   let opening: Promise<Connections> | undefined;
   let lastAttemptMs = -Infinity;
   let lastError = 'the store has not been opened';
-  let layouts = new Map<string, TableLayout>();
+  let layout: StoreLayout = { events: new Map(), slotCount: 0, flagWords: 0 };
+  let columns: Column[] = [];
   let closed = false;
   const queue: Job[] = [];
   let draining = false;
@@ -122,19 +126,32 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       const reader = await instance.connect();
       const maintenance = await instance.connect();
       const today = dayOf(now());
-      layouts = await migrate(writer, schema, today, readOnly);
-      for (const layout of layouts.values()) {
-        ledger.setLayout({ event: layout.event, groupable: layout.groupable, tracksRows: layout.tracksRows });
-      }
+      layout = await migrate(writer, schema, today, readOnly);
+      for (const e of layout.events.values()) ledger.setLayout({ event: e.event, groupable: e.flagged, tracksRows: e.tracksRows });
+      const ordered = (await writer.runAndReadAll("SELECT column_name FROM information_schema.columns WHERE table_name = 'candor_events' ORDER BY ordinal_position")).getRowsJS();
+      columns = ordered.map((r): Column => {
+        const name = text(r[0]);
+        const slot = /^s(\d+)$/.exec(name);
+        if (slot) return { kind: 'slot', slot: Number(slot[1]) };
+        const flag = /^first_(\d+)$/.exec(name);
+        if (flag) return { kind: 'flag', word: Number(flag[1]) };
+        return { kind: 'base', name: name as (typeof BASE_COLUMNS)[number] };
+      });
       validRollups.clear();
       dataDays.clear();
-      if (layouts.size > 0) {
-        const valid = await writer.runAndReadAll("SELECT event, strftime(day, '%Y-%m-%d') FROM candor_rollup_days");
-        for (const r of valid.getRowsJS()) validRollups.add(pairKey(text(r[0]), text(r[1])));
-        for (const layout of layouts.values()) {
-          const days = await writer.runAndReadAll(`SELECT DISTINCT strftime(day, '%Y-%m-%d') FROM ${ident(layout.table)}`);
-          dataDays.set(layout.event, new Set(days.getRowsJS().map((r) => text(r[0]))));
-        }
+      const byId = new Map([...layout.events.values()].map((e) => [e.id, e.event]));
+      const valid = await writer.runAndReadAll("SELECT event_id, strftime(day, '%Y-%m-%d') FROM candor_rollup_days");
+      for (const r of valid.getRowsJS()) {
+        const event = byId.get(Number(r[0]));
+        if (event !== undefined) validRollups.add(pairKey(event, text(r[1])));
+      }
+      const days = await writer.runAndReadAll("SELECT DISTINCT event_id, strftime(day, '%Y-%m-%d') FROM candor_events");
+      for (const r of days.getRowsJS()) {
+        const event = byId.get(Number(r[0]));
+        if (event === undefined) continue;
+        let set = dataDays.get(event);
+        if (set === undefined) dataDays.set(event, (set = new Set()));
+        set.add(text(r[1]));
       }
       return { instance, writer, reader, maintenance, appenders: new Map() };
     } catch (error) {
@@ -291,6 +308,8 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
   async function appendRows(c: Connections, planned: readonly PlannedBatch[], touched: Set<string>): Promise<void> {
     const used = new Set<DuckDBAppender>();
     const batches = await appender(c, 'candor_batches');
+    const events = await appender(c, 'candor_events');
+    const slotFields = slotsByEvent();
     for (const p of planned) {
       if (p.result.duplicate) continue;
       const b = p.batch;
@@ -304,42 +323,43 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       used.add(batches);
       const pid = pseudonymPrefix(b.pseudonym);
       for (const row of p.rows) {
-        const layout = layouts.get(row.event);
-        if (layout === undefined) throw new Error(`no table for event ${row.event}`);
-        const a = await appender(c, layout.table);
-        used.add(a);
+        const e = layout.events.get(row.event);
+        if (e === undefined) throw new Error(`no layout for event ${row.event}`);
+        used.add(events);
         touched.add(pairKey(row.event, row.day));
-        for (const slot of layout.slots) {
-          switch (slot.kind) {
-            case 'day':
-              a.appendDate(new DuckDBDateValue(epochDay(row.day)));
-              break;
-            case 'period':
-              a.appendVarchar(b.period);
-              break;
-            case 'pid':
-              a.appendUBigInt(pid);
-              break;
-            case 'pseudonym':
-              a.appendVarchar(b.pseudonym);
-              break;
-            case 'version':
-              a.appendVarchar(b.catalogVersion);
-              break;
-            case 'flag': {
-              const word = row.flags?.[slot.word];
-              if (word === undefined) a.appendNull();
-              else a.appendUBigInt(word);
-              break;
+        for (const col of columns) {
+          if (col.kind === 'slot') {
+            const field = slotFields.get(e.id)?.[col.slot];
+            const value = field === undefined ? null : (row.fields[field] ?? null);
+            if (value === null) events.appendNull();
+            else events.appendVarchar(typeof value === 'string' ? value : `${value}`);
+          } else if (col.kind === 'flag') {
+            const word = row.flags?.[col.word];
+            if (word === undefined) events.appendNull();
+            else events.appendUBigInt(word);
+          } else {
+            switch (col.name) {
+              case 'event_id':
+                events.appendUSmallInt(e.id);
+                break;
+              case 'day':
+                events.appendDate(new DuckDBDateValue(epochDay(row.day)));
+                break;
+              case 'period':
+                events.appendVarchar(b.period);
+                break;
+              case 'pid':
+                events.appendUBigInt(pid);
+                break;
+              case 'pseudonym':
+                events.appendVarchar(b.pseudonym);
+                break;
+              default:
+                events.appendVarchar(b.catalogVersion);
             }
-            case 'field':
-              appendValue(a, slot.field.type, row.fields[slot.field.name] ?? null);
-              break;
-            default:
-              a.appendNull();
           }
         }
-        a.endRow();
+        events.endRow();
       }
     }
     for (const a of used) a.flushSync();
@@ -348,11 +368,22 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
   async function invalidateRollups(writer: DuckDBConnection, keys: readonly string[]): Promise<void> {
     const conditions = keys.map((k) => {
       const [event, day] = k.split('\u0000') as [string, string];
-      return `(event = ${str(event)} AND day = ${dateLit(day)})`;
+      return `(event_id = ${layout.events.get(event)!.id} AND day = ${dateLit(day)})`;
     });
     for (let i = 0; i < conditions.length; i += 200) {
       await writer.run(`DELETE FROM candor_rollup_days WHERE ${conditions.slice(i, i + 200).join(' OR ')}`);
     }
+  }
+
+  /** Field names by slot, per event id: what the appender writes into each value column. */
+  function slotsByEvent(): Map<number, (string | undefined)[]> {
+    const out = new Map<number, (string | undefined)[]>();
+    for (const e of layout.events.values()) {
+      const bySlot: (string | undefined)[] = [];
+      for (const [field, slot] of e.slots) bySlot[slot] = field;
+      out.set(e.id, bySlot);
+    }
+    return out;
   }
 
   async function loadLedger(period: string, pseudonyms: readonly string[] | null, keys: readonly string[] | null): Promise<LedgerSnapshot> {
@@ -361,21 +392,30 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     const batchFilter = keys === null ? '' : keys.length === 0 ? ' AND false' : ` AND batch_key IN (${hexList(keys)})`;
     const batchRows = (await c.writer.runAndReadAll(`SELECT batch_key, accepted, bounded FROM candor_batches WHERE period = ${str(period)}${batchFilter}`)).getRowsJS();
     const batches = batchRows.map((r) => [text(r[0]), Number(r[1]), Number(r[2])] as const);
-    const subjectFilter = pseudonyms === null ? '' : pseudonyms.length === 0 ? ' AND false' : ` AND pid IN (${pseudonyms.map((p) => pseudonymPrefix(p).toString()).join(', ')}) AND pseudonym IN (${hexList(pseudonyms)})`;
+    const where = `period = ${str(period)}${pseudonyms === null ? '' : pseudonyms.length === 0 ? ' AND false' : ` AND ${subjectWhere(pseudonyms)}`}`;
     const out: { pseudonym: string; event: string; values: WireValue[] | null }[] = [];
-    for (const layout of layouts.values()) {
-      const where = `period = ${str(period)}${subjectFilter}`;
-      if (!layout.tracksRows) {
-        const counted = (await c.writer.runAndReadAll(`SELECT pseudonym, count(*) FROM ${ident(layout.table)} WHERE ${where} GROUP BY pseudonym`)).getRowsJS();
-        for (const r of counted) for (let i = 0; i < Number(r[1]); i++) out.push({ pseudonym: text(r[0]), event: layout.event, values: null });
-        continue;
-      }
-      const cols = layout.groupable.map((f) => ident(fieldColumn(f)));
-      const sql = `SELECT pseudonym${cols.length > 0 ? `, ${cols.join(', ')}` : ''} FROM ${ident(layout.table)} WHERE ${where}`;
+    const byId = new Map([...layout.events.values()].map((e) => [e.id, e]));
+    // Events with one row per pseudonym and period need only a count; the others their flagged values.
+    const counted = (await c.writer.runAndReadAll(`SELECT event_id, pseudonym, count(*) FROM candor_events WHERE ${where} GROUP BY ALL`)).getRowsJS();
+    for (const r of counted) {
+      const e = byId.get(Number(r[0]));
+      if (e === undefined || e.tracksRows) continue;
+      for (let i = 0; i < Number(r[2]); i++) out.push({ pseudonym: text(r[1]), event: e.event, values: null });
+    }
+    const maxFlagged = Math.max(0, ...[...layout.events.values()].filter((e) => e.tracksRows).map((e) => e.flagged.length));
+    const tracked = [...layout.events.values()].filter((e) => e.tracksRows);
+    if (tracked.length > 0) {
+      // Value columns differ per event: each event's flagged fields are picked by slot with a CASE.
+      const cols = Array.from({ length: maxFlagged }, (_, i) => {
+        const cases = tracked.filter((e) => e.flagged[i] !== undefined).map((e) => `WHEN ${e.id} THEN ${slotColumn(e.slots.get(e.flagged[i]!)!)}`);
+        return cases.length === 0 ? 'NULL' : `CASE event_id ${cases.join(' ')} END`;
+      });
+      const sql = `SELECT event_id, pseudonym${cols.map((x) => `, ${x}`).join('')} FROM candor_events WHERE ${where} AND event_id IN (${tracked.map((e) => e.id).join(', ')})`;
       const result = (await c.writer.runAndReadAll(sql)).getColumnsJS();
-      const pcol = result[0] ?? [];
-      for (let i = 0; i < pcol.length; i++) {
-        out.push({ pseudonym: text(pcol[i]), event: layout.event, values: layout.groupable.map((_, j) => toWire(result[j + 1]![i])) });
+      const ids = result[0] ?? [];
+      for (let i = 0; i < ids.length; i++) {
+        const e = byId.get(Number(ids[i]))!;
+        out.push({ pseudonym: text(result[1]![i]), event: e.event, values: e.flagged.map((f, j) => decode(result[j + 2]![i], e.fields.get(f)!.type)) });
       }
     }
     return { batches, rows: out };
@@ -414,49 +454,54 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     });
   }
 
-  function selectedLayouts(events: readonly string[] | undefined): TableLayout[] {
-    const all = [...layouts.values()];
+  function selected(events: readonly string[] | undefined): EventLayout[] {
+    const all = [...layout.events.values()];
     if (events === undefined) return all;
     const set = new Set(events);
-    return all.filter((l) => set.has(l.event));
+    return all.filter((e) => set.has(e.event));
   }
 
   function subjectWhere(pseudonyms: readonly string[]): string {
     return `pid IN (${pseudonyms.map((p) => pseudonymPrefix(p).toString()).join(', ')}) AND pseudonym IN (${hexList(pseudonyms)})`;
   }
 
+  function flagSum(e: EventLayout, subset: number): string {
+    // Rows written while the event allowed one report per period carry no flags: each is a first.
+    return e.tracksRows && layout.flagWords > subset >> 6 ? `coalesce((${flagColumn(subset >> 6)} >> ${subset & 63}) & 1, 1)` : '1';
+  }
+
   async function queryAggregates(query: AggregateQuery): Promise<AggregateCell[]> {
     await ensureOpen();
-    const layout = layouts.get(query.event);
-    if (layout === undefined) return [];
-    for (const f of query.groupBy) if (!layout.fields.has(f)) throw new RangeError(`unknown field ${query.event}.${f}`);
+    const e = layout.events.get(query.event);
+    if (e === undefined) return [];
+    for (const f of query.groupBy) if (!e.fields.has(f)) throw new RangeError(`unknown field ${query.event}.${f}`);
     const linkage = schema!.linkage;
     const bucket = query.granularity === 'day' ? 'day' : `date_trunc(${str(query.granularity)}, day)::DATE`;
-    const positions = query.groupBy.map((f) => layout.groupable.indexOf(f));
+    const positions = query.groupBy.map((f) => e.flagged.indexOf(f));
     const fast =
       query.groupBy.length <= 2 &&
       positions.every((p) => p >= 0) &&
-      query.groupBy.every((f) => (layout.fieldSince.get(f) ?? '9999-12-31') < query.from) &&
+      query.groupBy.every((f) => (e.fieldSince.get(f) ?? '9999-12-31') < query.from) &&
       coversWholePeriods(linkage, query);
     // The fast path reads values in position order (as rollups store them) and reorders them after.
     const order = fast ? query.groupBy.map((_, i) => i).sort((a, b) => positions[a]! - positions[b]!) : query.groupBy.map((_, i) => i);
-    const values = order.map((i) => `CAST(${ident(fieldColumn(query.groupBy[i]!))} AS VARCHAR)`);
+    const values = order.map((i) => slotColumn(e.slots.get(query.groupBy[i]!)!));
     const from = dateLit(query.from);
     const to = dateLit(query.to);
+    const inEvent = `event_id = ${e.id} AND day BETWEEN ${from} AND ${to}`;
     let sql: string;
     if (fast) {
       // Rows below are per day; with daily linkage a day is a period, so the peak is their maximum.
       // With weekly or monthly linkage the fast path has one period per cell, so the peak is the sum.
       const subset = subsetIndex(positions);
-      const flag = layout.tracksRows ? `coalesce((${ident(flagColumn(subset >> 6))} >> ${subset & 63}) & 1, 1)` : '1';
       const v = [0, 1].map((i) => values[i] ?? 'NULL::VARCHAR');
-      const rolled = `SELECT day FROM candor_rollup_days WHERE event = ${str(layout.event)}`;
+      const rolled = `SELECT day FROM candor_rollup_days WHERE event_id = ${e.id}`;
       sql = `WITH cells AS (
         SELECT day, v1, v2, events, installs FROM candor_rollup
-         WHERE event = ${str(layout.event)} AND subset = ${subset} AND day BETWEEN ${from} AND ${to} AND day IN (${rolled})
+         WHERE event_id = ${e.id} AND subset = ${subset} AND day BETWEEN ${from} AND ${to} AND day IN (${rolled})
         UNION ALL
-        SELECT day, ${v[0]} AS v1, ${v[1]} AS v2, count(*) AS events, sum(${flag}) AS installs FROM ${ident(layout.table)}
-         WHERE day BETWEEN ${from} AND ${to} AND day NOT IN (${rolled}) GROUP BY ALL)
+        SELECT day, ${v[0]} AS v1, ${v[1]} AS v2, count(*) AS events, sum(${flagSum(e, subset)}) AS installs FROM candor_events
+         WHERE ${inEvent} AND day NOT IN (${rolled}) GROUP BY ALL)
       SELECT strftime(${bucket}, '%Y-%m-%d') AS p, v1, v2, sum(events)::BIGINT, sum(installs)::BIGINT, ${linkage === 'day' ? 'max' : 'sum'}(installs)::BIGINT FROM cells GROUP BY ALL`;
     } else {
       // Distinct pseudonyms per linkage period, then summed: the same definition the flags give.
@@ -464,17 +509,17 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       const names = values.map((_, i) => `v${i + 1}`);
       sql = `WITH per AS (
         SELECT ${bucket} AS b, period${v.length > 0 ? `, ${v.join(', ')}` : ''}, count(*) AS events, count(DISTINCT pid) AS installs
-          FROM ${ident(layout.table)} WHERE day BETWEEN ${from} AND ${to} GROUP BY ALL)
+          FROM candor_events WHERE ${inEvent} GROUP BY ALL)
       SELECT strftime(b, '%Y-%m-%d') AS p${names.length > 0 ? `, ${names.join(', ')}` : ''}, sum(events)::BIGINT, sum(installs)::BIGINT, max(installs)::BIGINT
         FROM per GROUP BY ALL`;
     }
-    const types = query.groupBy.map((f) => layout.fields.get(f)!.type);
+    const types = query.groupBy.map((f) => e.fields.get(f)!.type);
     const rows = await read(async (c) => (await c.reader.runAndReadAll(sql)).getRowsJS());
     const width = fast ? 2 : query.groupBy.length;
     return rows
       .map((r) => ({
         period: periodLabel(text(r[0]), query.granularity),
-        values: types.map((t, i) => fromText(r[1 + order.indexOf(i)], t)),
+        values: types.map((t, i) => decode(r[1 + order.indexOf(i)], t)),
         events: Number(r[1 + width]),
         installs: Number(r[2 + width]),
         peakInstalls: Number(r[3 + width]),
@@ -482,15 +527,14 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       .sort(compareCells);
   }
 
-  async function buildRollup(layout: TableLayout, day: string): Promise<boolean> {
-    const key = pairKey(layout.event, day);
+  async function buildRollup(e: EventLayout, day: string): Promise<boolean> {
+    const key = pairKey(e.event, day);
     const gen = writeGen.get(key) ?? 0;
     const c = await ensureOpen();
-    const parts = listSubsets(layout.groupable.length).map((positions, subset) => {
-      const cols = positions.map((p) => `CAST(${ident(fieldColumn(layout.groupable[p]!))} AS VARCHAR)`);
-      const flag = layout.tracksRows ? `coalesce((${ident(flagColumn(subset >> 6))} >> ${subset & 63}) & 1, 1)` : '1';
-      return `SELECT ${subset} AS subset, ${cols[0] ?? 'NULL::VARCHAR'} AS v1, ${cols[1] ?? 'NULL::VARCHAR'} AS v2, count(*)::BIGINT AS events, sum(${flag})::BIGINT AS installs
-        FROM ${ident(layout.table)} WHERE day = ${dateLit(day)} GROUP BY ALL`;
+    const parts = listSubsets(e.flagged.length).map((positions, subset) => {
+      const cols = positions.map((p) => slotColumn(e.slots.get(e.flagged[p]!)!));
+      return `SELECT ${subset} AS subset, ${cols[0] ?? 'NULL::VARCHAR'} AS v1, ${cols[1] ?? 'NULL::VARCHAR'} AS v2, count(*)::BIGINT AS events, sum(${flagSum(e, subset)})::BIGINT AS installs
+        FROM candor_events WHERE event_id = ${e.id} AND day = ${dateLit(day)} GROUP BY ALL`;
     });
     const cells = (await c.maintenance.runAndReadAll(parts.join(' UNION ALL '))).getRowsJS();
     return enqueue(async () => {
@@ -498,12 +542,12 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       if ((writeGen.get(key) ?? 0) !== gen || conn !== c) return false;
       try {
         await c.writer.run('BEGIN TRANSACTION');
-        await c.writer.run(`DELETE FROM candor_rollup WHERE event = ${str(layout.event)} AND day = ${dateLit(day)}`);
-        await c.writer.run(`DELETE FROM candor_rollup_days WHERE event = ${str(layout.event)} AND day = ${dateLit(day)}`);
+        await c.writer.run(`DELETE FROM candor_rollup WHERE event_id = ${e.id} AND day = ${dateLit(day)}`);
+        await c.writer.run(`DELETE FROM candor_rollup_days WHERE event_id = ${e.id} AND day = ${dateLit(day)}`);
         const a = await appender(c, 'candor_rollup');
         const d = new DuckDBDateValue(epochDay(day));
         for (const r of cells) {
-          a.appendVarchar(layout.event);
+          a.appendUSmallInt(e.id);
           a.appendDate(d);
           a.appendInteger(Number(r[0]));
           if (r[1] === null) a.appendNull();
@@ -515,7 +559,7 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
           a.endRow();
         }
         a.flushSync();
-        await c.writer.run(`INSERT INTO candor_rollup_days VALUES (${str(layout.event)}, ${dateLit(day)})`);
+        await c.writer.run(`INSERT INTO candor_rollup_days VALUES (${e.id}, ${dateLit(day)})`);
         await c.writer.run('COMMIT');
       } catch (error) {
         await rollbackQuietly(c, error);
@@ -550,18 +594,16 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     async deleteSubjects(selector) {
       if (selector.pseudonyms.length === 0) return 0;
       await ensureOpen();
-      const targets = selectedLayouts(selector.events);
+      const targets = selected(selector.events);
+      if (targets.length === 0) return 0;
+      const byId = new Map(targets.map((e) => [e.id, e.event]));
       const touched: string[] = [];
       const deleted = await writeTask(async (c) => {
-        let n = 0;
-        for (const layout of targets) {
-          const days = (await c.writer.runAndReadAll(`DELETE FROM ${ident(layout.table)} WHERE ${subjectWhere(selector.pseudonyms)} RETURNING strftime(day, '%Y-%m-%d')`)).getRowsJS();
-          n += days.length;
-          for (const d of new Set(days.map((r) => text(r[0])))) touched.push(pairKey(layout.event, d));
-        }
+        const days = (await c.writer.runAndReadAll(`DELETE FROM candor_events WHERE ${subjectWhere(selector.pseudonyms)} AND event_id IN (${[...byId.keys()].join(', ')}) RETURNING event_id, strftime(day, '%Y-%m-%d')`)).getRowsJS();
+        for (const key of new Set(days.map((r) => pairKey(byId.get(Number(r[0]))!, text(r[1]))))) touched.push(key);
         const stale = touched.filter((k) => validRollups.has(k));
         if (stale.length > 0) await invalidateRollups(c.writer, stale);
-        return n;
+        return days.length;
       });
       for (const key of touched) {
         validRollups.delete(key);
@@ -575,22 +617,19 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     async exportSubjects(selector) {
       if (selector.pseudonyms.length === 0) return [];
       await ensureOpen();
-      const out: StoredEvent[] = [];
-      for (const layout of selectedLayouts(selector.events)) {
-        const fields = [...layout.fields.values()];
-        const cols = fields.map((f) => ident(fieldColumn(f.name)));
-        const sql = `SELECT strftime(day, '%Y-%m-%d'), period, pseudonym, catalog_version${cols.length > 0 ? `, ${cols.join(', ')}` : ''}
-          FROM ${ident(layout.table)} WHERE ${subjectWhere(selector.pseudonyms)} ORDER BY day, period`;
-        const rows = await read(async (c) => (await c.reader.runAndReadAll(sql)).getRowsJS());
-        for (const r of rows) {
-          const values: Record<string, WireValue> = {};
-          fields.forEach((f, i) => {
-            values[f.name] = toWire(r[4 + i]);
-          });
-          out.push({ event: layout.event, day: text(r[0]), period: text(r[1]), pseudonym: text(r[2]), catalogVersion: text(r[3]), fields: values });
-        }
-      }
-      return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+      const targets = selected(selector.events);
+      if (targets.length === 0) return [];
+      const byId = new Map(targets.map((e) => [e.id, e]));
+      const slots = Array.from({ length: layout.slotCount }, (_, i) => slotColumn(i));
+      const sql = `SELECT event_id, strftime(day, '%Y-%m-%d'), period, pseudonym, catalog_version${slots.map((x) => `, ${x}`).join('')}
+        FROM candor_events WHERE ${subjectWhere(selector.pseudonyms)} AND event_id IN (${[...byId.keys()].join(', ')}) ORDER BY day, event_id, period`;
+      const rows = await read(async (c) => (await c.reader.runAndReadAll(sql)).getRowsJS());
+      return rows.map((r) => {
+        const e = byId.get(Number(r[0]))!;
+        const fields: Record<string, WireValue> = {};
+        for (const [name, f] of e.fields) fields[name] = decode(r[5 + e.slots.get(name)!], f.type);
+        return { event: e.event, day: text(r[1]), period: text(r[2]), pseudonym: text(r[3]), catalogVersion: text(r[4]), fields };
+      });
     },
 
     async applyRetention(request: RetentionRequest): Promise<RetentionResult> {
@@ -600,13 +639,13 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       const result = await writeTask(async (c) => {
         const deletedByEvent: Record<string, number> = {};
         for (const { event, beforeDay } of request.events) {
-          const layout = layouts.get(event);
-          if (layout === undefined) continue;
+          const e = layout.events.get(event);
+          if (e === undefined) continue;
           // Whole linkage periods go together, so that first flags of what remains stay right.
-          const r = await c.writer.run(`DELETE FROM ${ident(layout.table)} WHERE ${start} < ${dateLit(beforeDay)}`);
+          const r = await c.writer.run(`DELETE FROM candor_events WHERE event_id = ${e.id} AND ${start} < ${dateLit(beforeDay)}`);
           deletedByEvent[event] = r.rowsChanged;
-          await c.writer.run(`DELETE FROM candor_rollup WHERE event = ${str(event)} AND day < ${dateLit(beforeDay)}`);
-          await c.writer.run(`DELETE FROM candor_rollup_days WHERE event = ${str(event)} AND day < ${dateLit(beforeDay)}`);
+          await c.writer.run(`DELETE FROM candor_rollup WHERE event_id = ${e.id} AND day < ${dateLit(beforeDay)}`);
+          await c.writer.run(`DELETE FROM candor_rollup_days WHERE event_id = ${e.id} AND day < ${dateLit(beforeDay)}`);
         }
         const keys = await c.writer.run(`DELETE FROM candor_batches WHERE period_end < ${dateLit(request.batchKeysBeforeDay)}`);
         return { deletedByEvent, batchKeysDeleted: keys.rowsChanged };
@@ -640,12 +679,12 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
         await ensureOpen();
         if (readOnly) return;
         const t = now();
-        for (const layout of layouts.values()) {
-          for (const day of [...(dataDays.get(layout.event) ?? [])].sort()) {
-            const key = pairKey(layout.event, day);
+        for (const e of layout.events.values()) {
+          for (const day of [...(dataDays.get(e.event) ?? [])].sort()) {
+            const key = pairKey(e.event, day);
             if (validRollups.has(key)) continue;
             if (t - (lastWriteMs.get(key) ?? -Infinity) < rollupQuietMs) continue;
-            await buildRollup(layout, day);
+            await buildRollup(e, day);
           }
         }
       };
@@ -667,7 +706,7 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
 
     async close() {
       if (closed) return;
-      await enqueue(async () => undefined);
+      await enqueue(async () => undefined).catch(() => undefined);
       await maintenanceRunning?.catch(() => undefined);
       await readerChain;
       closed = true;
@@ -695,28 +734,14 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       c.instance.closeSync();
     },
 
-    layouts: () => layouts,
+    layout: () => layout,
   };
 
   return store;
 }
 
-function appendValue(a: DuckDBAppender, type: StoredFieldType, value: WireValue): void {
-  if (value === null) a.appendNull();
-  else if (type === 'string') a.appendVarchar(String(value));
-  else if (type === 'number') a.appendDouble(Number(value));
-  else a.appendBoolean(value === true);
-}
-
-function toWire(value: unknown): WireValue {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return text(value);
-}
-
-function fromText(value: unknown, type: StoredFieldType): WireValue {
+/** A stored text value typed back by its field's type. */
+function decode(value: unknown, type: StoredFieldType): WireValue {
   if (value === null || value === undefined) return null;
   const t = text(value);
   if (type === 'number') return Number(t);

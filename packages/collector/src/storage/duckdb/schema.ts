@@ -1,63 +1,64 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { StoreSchema, StoredEventSchema, StoredField, StoredFieldType } from '../contract.js';
 import { maskWords } from '../subsets.js';
-import { dateLit, ident, str } from './sql.js';
+import { dateLit, str } from './sql.js';
 
-/** One column of an event table, in table order, as the appender fills it. */
-export type ColumnSlot =
-  | { readonly kind: 'day' | 'period' | 'pid' | 'pseudonym' | 'version' }
-  | { readonly kind: 'flag'; readonly word: number }
-  | { readonly kind: 'field'; readonly field: StoredField }
-  | { readonly kind: 'unused' };
-
-/** How one event kind is laid out in DuckDB. */
-export interface TableLayout {
+/** How one event kind is laid out in the shared events table. */
+export interface EventLayout {
   readonly event: string;
+  /** The small integer stored in `event_id`. */
+  readonly id: number;
   readonly category: string;
-  readonly table: string;
-  /** Columns in table order. */
-  readonly slots: readonly ColumnSlot[];
-  /** Every field the table holds (current catalogs and earlier ones). */
+  /** Every field the store holds for the event (current catalogs and earlier ones), by name. */
   readonly fields: ReadonlyMap<string, StoredField>;
-  /** Groupable fields in their stable position order: first flags are computed over these. */
-  readonly groupable: readonly string[];
+  /** The value column (`s0`, `s1`, …) of each field. */
+  readonly slots: ReadonlyMap<string, number>;
+  /**
+   * Fields in their stable position order, each position fixed when the field first appeared:
+   * first flags are computed over these (subset indices never shift).
+   */
+  readonly flagged: readonly string[];
   /** Whether rows carry first flags (a pseudonym may have several rows per period). */
   readonly tracksRows: boolean;
-  /** Per groupable field, the day its column was added: first flags are complete only for later days. */
+  /** Per groupable field, the day it was added: first flags cover it only for later days. */
   readonly fieldSince: ReadonlyMap<string, string>;
 }
 
-const SQL_TYPE: Record<StoredFieldType, string> = { string: 'VARCHAR', number: 'DOUBLE', boolean: 'BOOLEAN' };
-
-/** Column name of a field. */
-export function fieldColumn(field: string): string {
-  return `f_${field}`;
+/** The physical layout of the store. */
+export interface StoreLayout {
+  readonly events: ReadonlyMap<string, EventLayout>;
+  /** Value columns `s0 … s(n-1)` in the events table. */
+  readonly slotCount: number;
+  /** First-flag columns `first_0 …` in the events table. */
+  readonly flagWords: number;
 }
 
-/** Column name of a first-flag word. */
+/** Name of a value column. */
+export function slotColumn(slot: number): string {
+  return `s${slot}`;
+}
+
+/** Name of a first-flag word column. */
 export function flagColumn(word: number): string {
   return `first_${word}`;
 }
 
+/** Columns of the events table before the value and flag columns, in order. */
+export const BASE_COLUMNS = ['event_id', 'day', 'period', 'pid', 'pseudonym', 'catalog_version'] as const;
+
 const META_DDL = [
   'CREATE TABLE IF NOT EXISTS candor_meta (key VARCHAR, value VARCHAR)',
-  'CREATE TABLE IF NOT EXISTS candor_events (event VARCHAR, table_name VARCHAR, category VARCHAR)',
-  'CREATE TABLE IF NOT EXISTS candor_fields (event VARCHAR, field VARCHAR, type VARCHAR, position INTEGER, added_day DATE)',
+  'CREATE TABLE IF NOT EXISTS candor_event_kinds (event VARCHAR, id USMALLINT, category VARCHAR)',
+  'CREATE TABLE IF NOT EXISTS candor_fields (event VARCHAR, field VARCHAR, type VARCHAR, slot INTEGER, position INTEGER, added_day DATE)',
+  'CREATE TABLE IF NOT EXISTS candor_events (event_id USMALLINT, day DATE, period VARCHAR, pid UBIGINT, pseudonym VARCHAR, catalog_version VARCHAR)',
   'CREATE TABLE IF NOT EXISTS candor_batches (batch_key VARCHAR, period VARCHAR, period_end DATE, accepted INTEGER, bounded INTEGER)',
-  'CREATE TABLE IF NOT EXISTS candor_rollup (event VARCHAR, day DATE, subset INTEGER, v1 VARCHAR, v2 VARCHAR, events BIGINT, installs BIGINT)',
-  'CREATE TABLE IF NOT EXISTS candor_rollup_days (event VARCHAR, day DATE)',
+  'CREATE TABLE IF NOT EXISTS candor_rollup (event_id USMALLINT, day DATE, subset INTEGER, v1 VARCHAR, v2 VARCHAR, events BIGINT, installs BIGINT)',
+  'CREATE TABLE IF NOT EXISTS candor_rollup_days (event_id USMALLINT, day DATE)',
   'CREATE TABLE IF NOT EXISTS candor_budget (dataset VARCHAR, day DATE, spent DOUBLE)',
 ];
 
-/** The schema format written to `candor_meta`; a store refuses files of a newer format. */
+/** The schema format written to `candor_meta`; a store refuses files of another format. */
 export const SCHEMA_FORMAT = '1';
-
-function tableNameFor(event: string, taken: ReadonlySet<string>): string {
-  const base = `ev_${event.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`.slice(0, 48);
-  let name = base;
-  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-  return name;
-}
 
 function text(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? `${value}` : JSON.stringify(value);
@@ -68,11 +69,13 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[
 }
 
 /**
- * Creates or migrates the tables a schema needs and returns their layouts. Fields added by a
- * newer catalog become new columns (old rows read null); nothing is ever dropped, so data of
- * earlier catalog versions stays queryable and exportable. `today` dates the added columns.
+ * Creates or migrates the store for a schema and returns its layout. All events share one
+ * table: a commit then touches one table whatever the mix of events in its batches (DuckDB
+ * pays per table per commit), and columns hold values as text in per-event slots (`s0`, `s1`,
+ * …), typed back by the catalog when read. A field added by a newer catalog takes a new slot;
+ * nothing is ever dropped, so data of earlier catalog versions stays queryable and exportable.
  */
-export async function migrate(connection: DuckDBConnection, schema: StoreSchema, today: string, readOnly: boolean): Promise<Map<string, TableLayout>> {
+export async function migrate(connection: DuckDBConnection, schema: StoreSchema, today: string, readOnly: boolean): Promise<StoreLayout> {
   if (!readOnly) for (const ddl of META_DDL) await connection.run(ddl);
   const format = await rows(connection, "SELECT value FROM candor_meta WHERE key = 'format'");
   if (format.length === 0) {
@@ -80,87 +83,60 @@ export async function migrate(connection: DuckDBConnection, schema: StoreSchema,
   } else if (text(format[0]![0]) !== SCHEMA_FORMAT) {
     throw new Error(`the store was written in format ${text(format[0]![0])}, this collector reads format ${SCHEMA_FORMAT}`);
   }
-  const known = new Map((await rows(connection, 'SELECT event, table_name FROM candor_events')).map((r) => [text(r[0]), text(r[1])]));
-  const layouts = new Map<string, TableLayout>();
+  const kinds = new Map((await rows(connection, 'SELECT event, id FROM candor_event_kinds')).map((r) => [text(r[0]), Number(r[1])]));
+  const events = new Map<string, EventLayout>();
   for (const event of schema.events) {
-    let table = known.get(event.name);
-    if (table === undefined) {
+    let id = kinds.get(event.name);
+    const fresh = id === undefined;
+    if (id === undefined) {
       if (readOnly) continue;
-      table = tableNameFor(event.name, new Set(known.values()));
-      known.set(event.name, table);
-      await connection.run(`INSERT INTO candor_events VALUES (${str(event.name)}, ${str(table)}, ${str(event.category)})`);
-      await connection.run(`CREATE TABLE ${ident(table)} (day DATE, period VARCHAR, pid UBIGINT, pseudonym VARCHAR, catalog_version VARCHAR)`);
+      id = Math.max(0, ...kinds.values()) + 1;
+      kinds.set(event.name, id);
+      await connection.run(`INSERT INTO candor_event_kinds VALUES (${str(event.name)}, ${id}, ${str(event.category)})`);
     }
-    layouts.set(event.name, await migrateTable(connection, table, event, today, readOnly));
+    events.set(event.name, await migrateEvent(connection, event, id, fresh, today, readOnly));
   }
-  return layouts;
+  const slotCount = Math.max(0, ...[...events.values()].flatMap((e) => [...e.slots.values()].map((s) => s + 1)));
+  const flagWords = Math.max(0, ...[...events.values()].map((e) => (e.tracksRows ? maskWords(e.flagged.length) : 0)));
+  const columns = new Set((await rows(connection, "SELECT column_name FROM information_schema.columns WHERE table_name = 'candor_events'")).map((r) => text(r[0])));
+  if (!readOnly) {
+    for (let s = 0; s < slotCount; s++) if (!columns.has(slotColumn(s))) await connection.run(`ALTER TABLE candor_events ADD COLUMN ${slotColumn(s)} VARCHAR`);
+    for (let w = 0; w < flagWords; w++) if (!columns.has(flagColumn(w))) await connection.run(`ALTER TABLE candor_events ADD COLUMN ${flagColumn(w)} UBIGINT`);
+  }
+  return { events, slotCount, flagWords };
 }
 
-async function migrateTable(connection: DuckDBConnection, table: string, event: StoredEventSchema, today: string, readOnly: boolean): Promise<TableLayout> {
-  const recorded = await rows(connection, `SELECT field, type, position, strftime(added_day, '%Y-%m-%d') FROM candor_fields WHERE event = ${str(event.name)} ORDER BY position`);
-  const positions = new Map<string, { position: number; since: string; type: string }>();
-  for (const r of recorded) positions.set(text(r[0]), { position: Number(r[2]), type: text(r[1]), since: text(r[3]) });
-  const columns = new Set((await rows(connection, `SELECT column_name FROM information_schema.columns WHERE table_name = ${str(table)}`)).map((r) => text(r[0]).toLowerCase()));
-  const fresh = columns.size <= 5 && recorded.length === 0;
-  const lowered = new Set<string>();
+async function migrateEvent(connection: DuckDBConnection, event: StoredEventSchema, id: number, fresh: boolean, today: string, readOnly: boolean): Promise<EventLayout> {
+  const recorded = await rows(connection, `SELECT field, type, slot, position, strftime(added_day, '%Y-%m-%d') FROM candor_fields WHERE event = ${str(event.name)}`);
+  const known = new Map<string, { type: StoredFieldType; slot: number; position: number; since: string }>();
+  for (const r of recorded) known.set(text(r[0]), { type: text(r[1]) as StoredFieldType, slot: Number(r[2]), position: Number(r[3]), since: text(r[4]) });
+  let nextSlot = Math.max(-1, ...[...known.values()].map((k) => k.slot)) + 1;
+  let nextPosition = Math.max(-1, ...[...known.values()].map((k) => k.position)) + 1;
   const fields = new Map<string, StoredField>();
-  let nextPosition = Math.max(-1, ...[...positions.values()].map((p) => p.position)) + 1;
   for (const f of event.fields) {
-    const column = fieldColumn(f.name).toLowerCase();
-    if (lowered.has(column)) throw new Error(`fields of ${event.name} differ only in letter case (${f.name}); DuckDB columns cannot tell them apart`);
-    lowered.add(column);
     fields.set(f.name, f);
-    const seen = positions.get(f.name);
-    if (!columns.has(column) && !readOnly) {
-      await connection.run(`ALTER TABLE ${ident(table)} ADD COLUMN ${ident(fieldColumn(f.name))} ${SQL_TYPE[f.type]}`);
-      columns.add(column);
-    }
-    if (f.groupable && (seen === undefined || seen.position < 0) && !readOnly) {
-      // A field groupable from the start has flags for every row; one added later only for days after today.
-      const since = fresh ? '0001-01-01' : today;
-      await connection.run(`DELETE FROM candor_fields WHERE event = ${str(event.name)} AND field = ${str(f.name)}`);
-      await connection.run(`INSERT INTO candor_fields VALUES (${str(event.name)}, ${str(f.name)}, ${str(f.type)}, ${nextPosition}, ${dateLit(since)})`);
-      positions.set(f.name, { position: nextPosition++, type: f.type, since });
-    } else if (!f.groupable && seen === undefined && !readOnly) {
-      await connection.run(`INSERT INTO candor_fields VALUES (${str(event.name)}, ${str(f.name)}, ${str(f.type)}, -1, ${dateLit(today)})`);
-      positions.set(f.name, { position: -1, type: f.type, since: today });
-    }
+    const seen = known.get(f.name);
+    if (seen !== undefined && (seen.position >= 0 || !f.groupable)) continue;
+    if (readOnly) continue;
+    // A field present from the start has flags on every row; one added later only on rows after today.
+    const since = fresh ? '0001-01-01' : today;
+    const slot = seen?.slot ?? nextSlot++;
+    const position = f.groupable ? nextPosition++ : -1;
+    await connection.run(`DELETE FROM candor_fields WHERE event = ${str(event.name)} AND field = ${str(f.name)}`);
+    await connection.run(`INSERT INTO candor_fields VALUES (${str(event.name)}, ${str(f.name)}, ${str(f.type)}, ${slot}, ${position}, ${dateLit(since)})`);
+    known.set(f.name, { type: f.type, slot, position, since });
   }
-  // Fields of earlier catalogs that the current union no longer names stay readable.
-  for (const [name, p] of positions) {
-    if (!fields.has(name) && columns.has(fieldColumn(name).toLowerCase())) fields.set(name, { name, type: p.type as StoredFieldType, groupable: false });
-  }
-  const groupable = [...positions].filter(([name, p]) => p.position >= 0 && event.fields.some((f) => f.name === name && f.groupable)).sort((a, b) => a[1].position - b[1].position);
-  // Positions must be dense for the subset order; a field that lost groupability keeps its slot but is never grouped.
-  const slotsByPosition = [...positions].filter(([, p]) => p.position >= 0).sort((a, b) => a[1].position - b[1].position).map(([name]) => name);
-  const tracksRows = event.maxPerPeriod > 1;
-  if (tracksRows && !readOnly) {
-    for (let w = 0; w < maskWords(slotsByPosition.length); w++) {
-      if (!columns.has(flagColumn(w))) {
-        await connection.run(`ALTER TABLE ${ident(table)} ADD COLUMN ${ident(flagColumn(w))} UBIGINT`);
-        columns.add(flagColumn(w));
-      }
-    }
-  }
-  const ordered = await rows(connection, `SELECT column_name FROM information_schema.columns WHERE table_name = ${str(table)} ORDER BY ordinal_position`);
-  const slots: ColumnSlot[] = ordered.map((r) => {
-    const name = text(r[0]);
-    if (name === 'day' || name === 'period' || name === 'pid' || name === 'pseudonym') return { kind: name };
-    if (name === 'catalog_version') return { kind: 'version' };
-    const flag = /^first_(\d+)$/.exec(name);
-    if (flag) return { kind: 'flag', word: Number(flag[1]) };
-    const field = name.startsWith('f_') ? [...fields.values()].find((f) => fieldColumn(f.name).toLowerCase() === name.toLowerCase()) : undefined;
-    return field === undefined ? { kind: 'unused' } : { kind: 'field', field };
-  });
+  // Fields of earlier catalogs that the union no longer names stay readable (export), never grouped.
+  for (const [name, k] of known) if (!fields.has(name)) fields.set(name, { name, type: k.type, groupable: false });
+  const byPosition = [...known].filter(([, k]) => k.position >= 0).sort((a, b) => a[1].position - b[1].position);
   return {
     event: event.name,
+    id,
     category: event.category,
-    table,
-    slots,
     fields,
-    // The flag layout follows every positioned field, groupable now or not, so that indices never shift.
-    groupable: slotsByPosition,
-    tracksRows: tracksRows && slots.some((s) => s.kind === 'flag'),
-    fieldSince: new Map(groupable.map(([name, p]) => [name, p.since])),
+    slots: new Map([...known].map(([name, k]) => [name, k.slot])),
+    flagged: byPosition.map(([name]) => name),
+    tracksRows: event.maxPerPeriod > 1,
+    fieldSince: new Map(byPosition.filter(([name]) => event.fields.some((f) => f.name === name && f.groupable)).map(([name, k]) => [name, k.since])),
   };
 }
