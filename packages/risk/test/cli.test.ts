@@ -80,7 +80,9 @@ describe('candor risk', () => {
   });
 
   it('refuses a missing --media and a bad --seed', () => {
-    expect(candor().status).not.toBe(0);
+    const none = candor();
+    expect(none.status).not.toBe(0);
+    expect(none.stderr).toContain("required option '--media <csv>' not specified");
     const seed = candor('--media', 'x.csv', '--seed', '-3');
     expect(seed.status).not.toBe(0);
     expect(seed.stderr).toContain('expected an integer of at least 0');

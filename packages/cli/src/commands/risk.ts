@@ -24,7 +24,7 @@ export function registerRiskCommand(program: Command): void {
   program
     .command('risk')
     .description('Measure re-identification risk and statistical utility of a telemetry catalog on real media catalogs (see docs/privacy.md).')
-    .requiredOption('--media <csv>', 'a media catalog CSV: movies (title,year,runtime_seconds[,genre]) or music (album_id,track_no,title,artist,duration_ms); repeat to attack several and mix them in the fleet', collect, [])
+    .requiredOption('--media <csv>', 'a media catalog CSV: movies (title,year,runtime_seconds[,genre]) or music (album_id,track_no,title,artist,duration_ms); repeat to attack several and mix them in the fleet', collect)
     .option('--catalog <module>', 'a module exporting the telemetry catalog to measure (default: the media-server catalog)')
     .option('--json', 'print one JSON object: { scenarios, utility }')
     .option('--seed <n>', 'seed of every random draw', integer(0), 1)
@@ -51,8 +51,8 @@ function modulePath(specifier: string): string {
   return existsSync(specifier) ? resolve(specifier) : specifier;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function integer(min: number): (value: string) => number {
