@@ -24,7 +24,11 @@ function runHost(env: Record<string, string>, nodeArgs: string[] = []): Promise<
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr }));
+    child.on('close', (code, signal) => {
+      // A host that could not even load the SDK exits with 1 too: never let that pass for a crash.
+      if (/ERR_MODULE_NOT_FOUND|Cannot find (module|package)/.test(stderr)) reject(new Error(`the host could not load the built packages (run \`npm run build\`):\n${stderr}`));
+      else resolve({ code, signal, stderr });
+    });
   });
 }
 
