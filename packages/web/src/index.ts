@@ -10,6 +10,7 @@ export type {
   PrivacyTabSubjectResult,
   PrivacyTabPolicy,
   PrivacyTabIntegration,
+  PrivacyTabIntegrationHandle,
 } from './privacy-tab/privacy-tab-client.js';
 export { PrivacyTabConfigError, PRIVACY_TAB_CONFIG_CODES, PrivacyTabApiError, PRIVACY_TAB_API_ERRORS } from './privacy-tab/errors.js';
 export type { PrivacyTabConfigCode, PrivacyTabApiErrorCode } from './privacy-tab/errors.js';

@@ -319,17 +319,45 @@ describe('delete, drops, integrations and policy', () => {
     });
   });
 
-  it('discloses integrations with their destinations and fields', async () => {
+  it('discloses integrations with their destinations and fields, and switches those the SDK can', async () => {
     const client = createFakeClient();
-    const url = await start(client, {
-      integrations: () => [
-        { id: 'plex-webhook', kind: 'webhook', destination: 'https://hooks.example/plex', purpose: 'Tell the home automation what plays.', fields: [{ name: 'metadata.title', description: 'The title', sentAs: 'the exact value' }, { name: 'Player.publicAddress', description: 'The player IP' }] },
-      ],
-    });
-    const body = (await (await fetch(`${url}/privacy/api/integrations`, { headers: ADMIN })).json()) as { categoryOn: boolean; integrations: { destination: string; fields: { sentAs: string }[] }[] };
+    let granted = false;
+    const webhook = {
+      consent: { set: (on: boolean) => void (granted = on) },
+      disclosure: () => ({
+        id: 'home-webhook',
+        kind: 'webhook',
+        kindLabel: 'Webhook',
+        title: 'Home automation',
+        purpose: 'Tell the home automation what plays.',
+        destination: 'https://hooks.example/plex',
+        granted,
+        active: false,
+        fields: [
+          { name: 'Metadata.title', why: 'To show what plays.', sends: 'the exact value' },
+          { name: 'Player.publicAddress', why: 'To find the player.', sends: 'nothing: this field is not sent' },
+        ],
+      }),
+    };
+    const scrobbler = { id: 'scrobbler', kind: 'scrobbler', title: 'Scrobbler', purpose: '', destination: 'https://scrobble.example', fields: [] };
+    const url = await start(client, { integrations: () => [webhook, scrobbler] });
+    type Body = { categoryOn: boolean; integrations: { id: string; destination: string; granted: boolean | null; switchable: boolean; fields: { sends: string }[] }[] };
+    const body = (await (await fetch(`${url}/privacy/api/integrations`, { headers: ADMIN })).json()) as Body;
     expect(body.categoryOn).toBe(false);
-    expect(body.integrations[0]!.destination).toBe('https://hooks.example/plex');
-    expect(body.integrations[0]!.fields.map((f) => f.sentAs)).toEqual(['the exact value', 'the exact value']);
+    expect(body.integrations.map((i) => [i.id, i.destination, i.switchable, i.granted])).toEqual([
+      ['home-webhook', 'https://hooks.example/plex', true, false],
+      ['scrobbler', 'https://scrobble.example', false, null],
+    ]);
+    expect(body.integrations[0]!.fields.map((f) => f.sends)).toEqual(['the exact value', 'nothing: this field is not sent']);
+    const { token, cookie } = await session(url);
+    const h = { ...ADMIN, cookie, [CSRF_HEADER]: token };
+    expect((await post(url, 'integrations', { id: 'home-webhook', on: true }, { ...ADMIN, cookie })).status).toBe(403);
+    const on = (await (await post(url, 'integrations', { id: 'home-webhook', on: true }, h)).json()) as Body;
+    expect(granted).toBe(true);
+    expect(on.integrations[0]!.granted).toBe(true);
+    expect((await post(url, 'integrations', { id: 'scrobbler', on: true }, h)).status).toBe(404);
+    expect((await post(url, 'integrations', { id: 'nope', on: true }, h)).status).toBe(404);
+    expect((await post(url, 'integrations', { id: 'home-webhook', on: 1 }, h)).status).toBe(400);
   });
 
   it('shows the policy in effect and what a pending version changes before its date', async () => {

@@ -89,17 +89,26 @@ export interface DroppedBody {
   readonly reasons: readonly { readonly reason: string; readonly count: number; readonly description: string }[];
 }
 
-/** `GET api/integrations`: declared third parties, what each receives, and whether it is on. */
+/** `GET|POST api/integrations`: declared third parties, what each receives, and whether it sends now. */
 export interface IntegrationsBody {
+  /** Whether the third-party integrations category is on; null when the catalog has none. */
   readonly categoryOn: boolean | null;
   readonly integrations: readonly {
     readonly id: string;
     readonly kind: string;
+    readonly kindLabel: string;
     readonly title: string;
-    readonly destination: string;
     readonly purpose: string;
-    readonly enabled: boolean | null;
-    readonly fields: readonly { readonly name: string; readonly description: string; readonly sentAs: string }[];
+    readonly destination: string;
+    /** Whether the owner turned it on; null when unknown. */
+    readonly granted: boolean | null;
+    /** Whether deliveries leave now; null when unknown. */
+    readonly active: boolean | null;
+    /** Whether the owner can switch it from the tab. */
+    readonly switchable: boolean;
+    readonly signing: string | null;
+    readonly summary: string | null;
+    readonly fields: readonly { readonly name: string; readonly why: string; readonly sends: string }[];
   }[];
 }
 

@@ -42,7 +42,7 @@ const METHODS: Record<string, readonly string[]> = {
   '/api/consent': ['GET', 'POST'],
   '/api/sent': ['GET'],
   '/api/dropped': ['GET'],
-  '/api/integrations': ['GET'],
+  '/api/integrations': ['GET', 'POST'],
   '/api/export': ['GET'],
   '/api/delete': ['POST'],
 };
@@ -116,6 +116,10 @@ export function createPrivacyTabHandler(options: PrivacyTabOptions): PrivacyTabH
         return sendJson(res, 200, await api.dropped());
       case 'GET /api/integrations':
         return sendJson(res, 200, await api.integrations());
+      case 'POST /api/integrations': {
+        const body = await readJsonBody(req);
+        return sendJson(res, 200, await api.setIntegration(body.id, body.on));
+      }
       case 'GET /api/export': {
         const body = await api.exportAll();
         const day = body.exportedAt.slice(0, 10);

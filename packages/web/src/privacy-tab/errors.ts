@@ -35,6 +35,7 @@ export const PRIVACY_TAB_API_ERRORS = {
   BODY_TOO_LARGE: { status: 413, description: 'The request body exceeds 16 KB.' },
   INVALID_REQUEST: { status: 400, description: 'The body or a query parameter is malformed; the message names it.' },
   UNKNOWN_CATEGORY: { status: 404, description: 'The category is not in the catalog.' },
+  UNKNOWN_INTEGRATION: { status: 404, description: 'No integration with that id is declared, or the host disclosed it without a switch.' },
   CATEGORY_REQUIRED: { status: 409, description: 'The category is required by the catalog; only the server-wide switch CANDOR_TELEMETRY=off turns it off.' },
   DELETE_FAILED: { status: 502, description: "The deletion request did not reach the collector or was refused; the message carries the collector's reason. Retrying is safe." },
   CLIENT_FAILED: { status: 500, description: 'The SDK client failed to answer; the message carries its reason.' },

@@ -2,7 +2,7 @@ import { buildDataDictionary } from '@candor/catalog';
 import { DROP_REASONS, dayOf } from '@candor/protocol';
 import type { CatalogBody, ConsentBody, DeleteBody, DroppedBody, ExportBody, IntegrationsBody, SentListBody } from './api-types.js';
 import { PrivacyTabApiError } from './errors.js';
-import type { PrivacyTabSentLogQuery } from './privacy-tab-client.js';
+import type { PrivacyTabIntegration, PrivacyTabIntegrationHandle, PrivacyTabSentLogQuery } from './privacy-tab-client.js';
 import type { ResolvedPrivacyTabOptions } from './resolve-options.js';
 import { isSentKind, toSentLogItems, viewSentLog } from './sent-log-view.js';
 import type { SentLogFilter, SentLogItem } from './sent-log-view.js';
@@ -16,6 +16,7 @@ export interface PrivacyTabApi {
   sentBytes(id: string): Promise<Uint8Array>;
   dropped(): Promise<DroppedBody>;
   integrations(): Promise<IntegrationsBody>;
+  setIntegration(id: unknown, on: unknown): Promise<IntegrationsBody>;
   exportAll(): Promise<ExportBody>;
   deleteAll(): Promise<DeleteBody>;
 }
@@ -45,6 +46,33 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
       }),
     };
   };
+
+  const integrationEntries = async (): Promise<{ disclosure: PrivacyTabIntegration; handle: PrivacyTabIntegrationHandle | null }[]> =>
+    call('list its integrations', () =>
+      options.integrations().map((i) => (isHandle(i) ? { disclosure: i.disclosure(), handle: i } : { disclosure: i, handle: null })),
+    );
+
+  async function integrationsBody(): Promise<IntegrationsBody> {
+    const entries = await integrationEntries();
+    const consent = Object.hasOwn(catalog.categories, 'integrations') ? (await consentBody()).categories.find((c) => c.id === 'integrations') : undefined;
+    return {
+      categoryOn: consent ? consent.on : null,
+      integrations: entries.map(({ disclosure: i, handle }) => ({
+        id: i.id,
+        kind: i.kind,
+        kindLabel: i.kindLabel ?? i.kind,
+        title: i.title,
+        purpose: i.purpose,
+        destination: i.destination,
+        granted: i.granted ?? null,
+        active: i.active ?? null,
+        switchable: handle !== null,
+        signing: i.signing ?? null,
+        summary: i.summary ?? null,
+        fields: i.fields.map((f) => ({ name: f.name, why: f.why, sends: f.sends })),
+      })),
+    };
+  }
 
   // The SDK keeps 30 days of entries, bounded in bytes; 10,000 is its largest page.
   const items = async (query: PrivacyTabSentLogQuery = {}): Promise<SentLogItem[]> => toSentLogItems(await call('read the sent log', () => client.sentLog.list({ ...query, limit: 10_000 })));
@@ -97,21 +125,17 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
       return { total: reasons.reduce((s, r) => s + r.count, 0), reasons };
     },
 
-    async integrations() {
-      const list = await call('list its integrations', () => options.integrations());
-      const consent = Object.hasOwn(catalog.categories, 'integrations') ? (await consentBody()).categories.find((c) => c.id === 'integrations') : undefined;
-      return {
-        categoryOn: consent ? consent.on : null,
-        integrations: list.map((i) => ({
-          id: i.id,
-          kind: i.kind,
-          title: i.title ?? i.id,
-          destination: i.destination,
-          purpose: i.purpose ?? '',
-          enabled: i.enabled ?? null,
-          fields: i.fields.map((f) => ({ name: f.name, description: f.description, sentAs: f.sentAs ?? 'the exact value' })),
-        })),
-      };
+    integrations: integrationsBody,
+
+    async setIntegration(id, on) {
+      if (typeof id !== 'string' || id === '') throw new PrivacyTabApiError('INVALID_REQUEST', 'Field `id` must name an integration.');
+      if (typeof on !== 'boolean') throw new PrivacyTabApiError('INVALID_REQUEST', 'Field `on` must be true or false.');
+      const found = (await integrationEntries()).find((e) => e.disclosure.id === id);
+      if (!found) throw new PrivacyTabApiError('UNKNOWN_INTEGRATION', `There is no integration "${id}" on this server.`);
+      if (!found.handle) throw new PrivacyTabApiError('UNKNOWN_INTEGRATION', `Integration "${id}" cannot be switched from here.`);
+      const handle = found.handle;
+      await call('change the integration', () => handle.consent.set(on));
+      return integrationsBody();
     },
 
     async exportAll() {
@@ -141,6 +165,10 @@ export function createPrivacyTabApi(options: ResolvedPrivacyTabOptions): Privacy
       );
     },
   };
+}
+
+function isHandle(i: PrivacyTabIntegration | PrivacyTabIntegrationHandle): i is PrivacyTabIntegrationHandle {
+  return typeof (i as Partial<PrivacyTabIntegrationHandle>).disclosure === 'function';
 }
 
 function parseFilter(q: URLSearchParams): SentLogFilter {

@@ -54,15 +54,32 @@ export interface PrivacyTabPolicy {
   readonly notYetEffective: readonly string[];
 }
 
-/** One third-party integration as the SDK discloses it. */
+/** One third-party integration as the SDK discloses it (the SDK's `IntegrationDisclosure`). */
 export interface PrivacyTabIntegration {
   readonly id: string;
+  /** `webhook`, `speaker`, `voice-assistant`, `scrobbler`. */
   readonly kind: string;
-  readonly title?: string;
+  readonly kindLabel?: string;
+  readonly title: string;
+  readonly purpose: string;
+  /** The URL deliveries go to. */
   readonly destination: string;
-  readonly purpose?: string;
-  readonly enabled?: boolean;
-  readonly fields: readonly { readonly name: string; readonly description: string; readonly sentAs?: string }[];
+  /** Whether the owner turned this integration on. */
+  readonly granted?: boolean;
+  /** Whether deliveries leave now: the integrations category and this integration are both on. */
+  readonly active?: boolean;
+  /** How a receiver can tell a delivery came from this server, in words. */
+  readonly signing?: string;
+  /** One paragraph: what is sent, where, and whether it is sent now. */
+  readonly summary?: string;
+  /** Each field it receives: why, and what leaves for it now, in words. */
+  readonly fields: readonly { readonly name: string; readonly why: string; readonly sends: string }[];
+}
+
+/** A declared integration the owner can switch (the SDK's `Integration`). */
+export interface PrivacyTabIntegrationHandle {
+  disclosure(): PrivacyTabIntegration;
+  readonly consent: { set(granted: boolean): void };
 }
 
 /**

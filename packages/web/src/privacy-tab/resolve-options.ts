@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage } from 'node:http';
+import { listIntegrations } from '@candor/sdk';
+import type { Telemetry } from '@candor/sdk';
 import { PrivacyTabConfigError } from './errors.js';
-import type { PrivacyTabClient, PrivacyTabIntegration } from './privacy-tab-client.js';
+import type { PrivacyTabClient, PrivacyTabIntegration, PrivacyTabIntegrationHandle } from './privacy-tab-client.js';
 
 /**
  * What the host's admin check answers: `false`/`null` refuses, `true` admits, and
@@ -22,8 +24,11 @@ export interface PrivacyTabOptions {
   readonly csrfSecret?: string | Uint8Array;
   /** Whether the CSRF cookie is `Secure`; `'auto'` sets it when the request arrived over TLS or `x-forwarded-proto: https`. @default 'auto' */
   readonly secureCookie?: boolean | 'auto';
-  /** Third-party integrations to disclose. @default none */
-  readonly integrations?: () => readonly PrivacyTabIntegration[];
+  /**
+   * Third-party integrations: disclosures to show, or the SDK's integration objects, which the
+   * owner can also switch from the tab. @default every integration declared on the client (`listIntegrations(client)`)
+   */
+  readonly integrations?: () => readonly (PrivacyTabIntegration | PrivacyTabIntegrationHandle)[];
   /** Directory of the built element (`candor-privacy-tab.js`). @default packages/web/dist/privacy-tab/assets */
   readonly assetsDir?: string;
   /** Title of the standalone page. @default 'Privacy' */
@@ -39,7 +44,7 @@ export interface ResolvedPrivacyTabOptions {
   readonly basePath: string;
   readonly csrfSecret: Uint8Array;
   readonly secureCookie: boolean | 'auto';
-  readonly integrations: () => readonly PrivacyTabIntegration[];
+  readonly integrations: () => readonly (PrivacyTabIntegration | PrivacyTabIntegrationHandle)[];
   readonly assetsDir: string;
   readonly title: string;
   readonly now: () => number;
@@ -80,7 +85,9 @@ export function resolvePrivacyTabOptions(user: PrivacyTabOptions): ResolvedPriva
     basePath,
     csrfSecret,
     secureCookie,
-    integrations: o.integrations ?? (() => []),
+    // The SDK keeps each client's integrations in a registry keyed by the client object; a client
+    // that is not the SDK's simply has none there.
+    integrations: o.integrations ?? (() => listIntegrations(client as unknown as Telemetry)),
     assetsDir: o.assetsDir ?? DEFAULT_ASSETS_DIR,
     title: o.title ?? 'Privacy',
     now,

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import type { MediaServerCatalog } from '@candor/catalog/media-server';
-import { createTelemetry } from '@candor/sdk';
-import type { Telemetry } from '@candor/sdk';
+import { createTelemetry, definePlexStyleWebhook } from '@candor/sdk';
+import type { PlaybackWebhook, Telemetry } from '@candor/sdk';
 import { createPrivacyTabHandler } from '../../src/index.js';
 import type { PrivacyTabOptions } from '../../src/index.js';
 import { serve } from './serve.js';
@@ -16,6 +16,8 @@ export interface Host {
   readonly client: Telemetry<MediaServerCatalog>;
   /** The admin session cookie the host's login sets. */
   readonly adminCookie: string;
+  /** The owner's playback webhook, when one is configured. */
+  readonly webhook: PlaybackWebhook | null;
   /** Shuts the SDK client down (persisting everything) and stops the server. */
   close(): Promise<void>;
 }
@@ -28,6 +30,8 @@ export interface HostOptions {
   /** The SDK's clock. */
   readonly now: () => number;
   readonly tab?: Partial<PrivacyTabOptions>;
+  /** A playback webhook the owner configured (the SDK's reference integration). */
+  readonly webhook?: { readonly destination: string; readonly secret: string };
 }
 
 /** Starts the host on 127.0.0.1, port 0. */
@@ -46,6 +50,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     subjectRequestTimeoutMs: 3000,
     onDiagnostic: () => undefined,
   });
+  const webhook = options.webhook ? definePlexStyleWebhook(client, { ...options.webhook, title: 'Home automation', initialBackoffMs: 10, maxAttempts: 2 }) : null;
   const session = randomBytes(16).toString('hex');
   const isAdmin = (req: IncomingMessage): boolean => (req.headers.cookie ?? '').split(/;\s*/).includes(`host_session=${session}`);
   const tab = createPrivacyTabHandler({ client, authorize: (req) => (isAdmin(req) ? { id: 'owner' } : false), assetsDir: options.assetsDir, ...options.tab });
@@ -62,7 +67,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url: served.url,
     client,
     adminCookie: `host_session=${session}`,
+    webhook,
     close: async () => {
+      webhook?.close();
       await client.shutdown({ flush: false });
       await served.close();
     },

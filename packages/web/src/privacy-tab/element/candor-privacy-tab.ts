@@ -47,10 +47,12 @@ export class CandorPrivacyTab extends HTMLElement {
   #render(): void {
     const level = Number(this.getAttribute('heading-level') ?? 2);
     const reloaders: (() => void)[] = [];
+    let reloadIntegrations = (): void => undefined;
     const ctx: TabContext = {
       api: new ApiClient(this.getAttribute('api') ?? './api'),
       headingLevel: Number.isInteger(level) && level >= 1 && level <= 4 ? level : 2,
       refreshActivity: () => reloaders.forEach((r) => r()),
+      refreshIntegrations: () => reloadIntegrations(),
     };
     const section = (title: string, intro: string | null, ...body: Child[]): HTMLElement => {
       const id = uid('sec');
@@ -102,7 +104,7 @@ export class CandorPrivacyTab extends HTMLElement {
         reloaders.push(log.reload, third.reload);
       })
       .catch(() => undefined);
-    fill(integrations, 'the integrations', () => ctx.api.get<IntegrationsBody>('integrations'), (b) => renderIntegrations(ctx, b));
+    reloadIntegrations = fill(integrations, 'the integrations', () => ctx.api.get<IntegrationsBody>('integrations'), (b) => renderIntegrations(ctx, b));
     reloaders.push(fill(dropped, 'the drop counters', () => ctx.api.get<DroppedBody>('dropped'), renderDropped));
   }
 }

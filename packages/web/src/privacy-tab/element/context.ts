@@ -9,6 +9,8 @@ export interface TabContext {
   readonly headingLevel: number;
   /** Asks the element to reload the sections that depend on what was sent or dropped. */
   readonly refreshActivity: () => void;
+  /** Asks the element to reload the integrations (their state follows the integrations category). */
+  readonly refreshIntegrations: () => void;
 }
 
 /** A heading `depth` levels below the element's title (h1…h6). */

@@ -1,10 +1,10 @@
 import type { CatalogBody, ConsentBody, ConsentCategoryBody } from '../../api-types.js';
 import type { DictionaryCategory, DictionaryEvent } from '@candor/catalog';
-import { ApiError } from '../api-client.js';
-import { h, replace, uid } from '../dom.js';
+import { h, uid } from '../dom.js';
 import { heading } from '../context.js';
 import type { TabContext } from '../context.js';
 import { plural } from '../format.js';
+import { createSwitch } from '../switch.js';
 
 /** Every category: what it covers, its switch (or an honest "required"), its events and fields. */
 export function renderCategories(ctx: TabContext, catalog: CatalogBody, consent: ConsentBody): HTMLElement {
@@ -38,36 +38,21 @@ function renderCategory(ctx: TabContext, c: DictionaryCategory, consent: Consent
 }
 
 function renderSwitch(ctx: TabContext, c: DictionaryCategory, consent: ConsentCategoryBody | undefined, titleId: string, effectId: string): HTMLElement {
-  const id = uid('switch');
-  const on = consent?.on ?? c.defaultOn;
-  const locked = consent?.source === 'env';
-  const status = h('span', { class: 'switch-state' }, on ? 'On' : 'Off');
-  const message = h('span', { class: 'switch-message', role: 'status' });
-  const input = h('input', { type: 'checkbox', role: 'switch', id, 'aria-labelledby': titleId, 'aria-describedby': effectId, checked: on, disabled: locked, 'data-category': c.id });
-  input.addEventListener('change', () => {
-    const wanted = input.checked;
-    input.disabled = true;
-    input.setAttribute('aria-busy', 'true');
-    replace(message, 'Saving…');
-    ctx.api
-      .post<ConsentBody>('consent', { category: c.id, on: wanted })
-      .then((body) => {
-        const now = body.categories.find((x) => x.id === c.id);
-        input.checked = now?.on ?? wanted;
-        replace(status, input.checked ? 'On' : 'Off');
-        replace(message, input.checked ? 'Turned on.' : 'Turned off. Queued reports of this category were deleted, and the vendor was asked to delete the ones it received.');
-        ctx.refreshActivity();
-      })
-      .catch((err: unknown) => {
-        input.checked = !wanted;
-        replace(message, h('span', { class: 'error-text' }, `Not saved: ${err instanceof ApiError ? err.message : String(err)}`));
-      })
-      .finally(() => {
-        input.disabled = false;
-        input.removeAttribute('aria-busy');
-      });
+  return createSwitch({
+    labelledBy: titleId,
+    describedBy: effectId,
+    checked: consent?.on ?? c.defaultOn,
+    // The environment's switch wins; the page cannot turn a category back on past it.
+    disabled: consent?.source === 'env',
+    data: { category: c.id },
+    save: async (wanted) => {
+      const body = await ctx.api.post<ConsentBody>('consent', { category: c.id, on: wanted });
+      const on = body.categories.find((x) => x.id === c.id)?.on ?? wanted;
+      ctx.refreshActivity();
+      if (c.id === 'integrations') ctx.refreshIntegrations();
+      return { on, message: on ? 'Turned on.' : 'Turned off. Queued reports of this category were deleted, and the vendor was asked to delete the ones it received.' };
+    },
   });
-  return h('div', { class: 'switch-wrap' }, h('label', { class: 'switch', for: id }, input, status), message);
 }
 
 function renderEvent(ctx: TabContext, e: DictionaryEvent, period: string, startsOn: string | null): HTMLElement {

@@ -62,7 +62,7 @@ function renderResults(ctx: TabContext, body: SentListBody, kind: 'collector' | 
       h(
         'table',
         { class: 'totals' },
-        h('caption', { id: captionId }, 'Totals per day (UTC)'),
+        h('caption', { id: captionId }, kind === 'collector' ? 'Requests to the vendor per day (UTC)' : 'Deliveries per day (UTC)'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Day'), h('th', { scope: 'col' }, kind === 'collector' ? 'Requests' : 'Deliveries'), h('th', { scope: 'col' }, 'Events'), h('th', { scope: 'col' }, 'Bytes'))),
         h('tbody', null, body.totalsPerDay.map((t) => h('tr', null, h('th', { scope: 'row' }, t.day), h('td', null, t.entries), h('td', null, t.events), h('td', null, t.bytes.toLocaleString('en-US'))))),
       ),
