@@ -46,5 +46,9 @@ declare module 'fastify' {
     /** The rate limit this route counts against. */
     limit?: LimitName;
   }
+  interface FastifyInstance {
+    /** Refuses new requests (503 SHUTTING_DOWN) and waits for those in flight; false when `timeoutMs` passed first. */
+    drainRequests(timeoutMs: number): Promise<boolean>;
+  }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { fastify, type FastifyInstance } from 'fastify';
+import { LogController, fastify, type FastifyInstance } from 'fastify';
 import { PATHS } from '@candor/protocol';
 import type { AppContext, AppDeps, LimitName } from './app-context.js';
 import { CollectorError } from './errors.js';
@@ -44,14 +44,16 @@ export function createApp(deps: AppDeps): FastifyInstance {
 
   const app = fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // Fastify's own request lines would carry the client address; the onResponse hook logs a safe line instead.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.maxCompressedBytes,
     trustProxy: options.trustProxy,
     requestTimeout: options.requestTimeoutMs,
     keepAliveTimeout: 5_000,
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    http: { maxHeaderSize: options.maxHeaderBytes, headersTimeout: options.headersTimeoutMs },
+    // Node checks request timeouts only every connectionsCheckingInterval (30 s by default): check often enough to honour short ones.
+    http: { maxHeaderSize: options.maxHeaderBytes, headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs), connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(options.requestTimeoutMs / 4))) },
     clientErrorHandler: (error: Error & { code?: string }, socket: Socket) => {
       if (error.code === 'ECONNRESET' || socket.destroyed) return;
       const e =
@@ -93,8 +95,32 @@ export function createApp(deps: AppDeps): FastifyInstance {
     }
   });
 
+  // Requests in flight, so that shutdown can wait for them: fastify's close does not wait for
+  // an async handler whose body has been read (the connection then looks idle to Node).
+  let inFlight = 0;
+  const drained: (() => void)[] = [];
+  app.decorate('drainRequests', async (timeoutMs: number): Promise<boolean> => {
+    ctx.closing = true;
+    if (inFlight === 0) return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+      drained.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  });
+
   app.addHook('onRequest', async (request, reply) => {
-    if (ctx.closing) return sendError(reply, new CollectorError('SHUTTING_DOWN', 'the collector is shutting down; retry later'));
+    if (ctx.closing) {
+      reply.header('connection', 'close');
+      return sendError(reply, new CollectorError('SHUTTING_DOWN', 'the collector is shutting down; retry later'));
+    }
+    inFlight++;
+    reply.raw.once('close', () => {
+      if (--inFlight === 0) for (const done of drained.splice(0)) done();
+    });
     const limit = request.routeOptions.config?.limit;
     if (limit === undefined) return undefined;
     // The address is hashed under a key rotated daily and kept only in memory; it is never stored or logged.

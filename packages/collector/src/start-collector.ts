@@ -104,14 +104,11 @@ export async function startCollector(options: ResolvedCollectorOptions, deps: St
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await Promise.all([retention.stop(), rollups.stop()]);
-      // Requests in flight finish; past the timeout their connections are cut (nothing unacknowledged is lost: a batch is answered only after it committed).
-      const force = setTimeout(() => app.server.closeAllConnections(), options.shutdownTimeoutMs);
-      force.unref();
-      try {
-        await app.close();
-      } finally {
-        clearTimeout(force);
-      }
+      // Requests in flight finish; past the timeout their connections are cut. Nothing
+      // acknowledged is lost either way: a batch is answered only after it committed.
+      if (!(await app.drainRequests(options.shutdownTimeoutMs))) logger.warn('requests still in flight at the shutdown timeout; closing their connections');
+      app.server.closeAllConnections();
+      await app.close();
       await store.close();
       logger.info('collector stopped');
     })());

@@ -30,7 +30,7 @@ import {
   eventTables,
   fieldColumn,
   fieldType,
-  partitionDay,
+  partitionDays,
   shardOf,
   type EventTable,
   type ServerFeatures,
@@ -52,7 +52,7 @@ export interface ClickHouseStoreOptions {
   readonly insertQuorum?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
-  /** Least time between two group commits to one shard, so that a busy fleet makes a few large parts, not many small ones. @default 100 */
+  /** Least time between two group commits to one shard, so that a busy fleet makes a few large parts, not many small ones. @default 200 */
   readonly flushIntervalMs?: number;
   /** Most events written in one group commit. @default 20000 */
   readonly maxGroupEvents?: number;
@@ -128,7 +128,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   identifier(cluster);
   const engine: TableEngine = options.engine ?? { kind: 'merge-tree' };
   const now = options.now ?? Date.now;
-  const flushIntervalMs = options.flushIntervalMs ?? 100;
+  const flushIntervalMs = options.flushIntervalMs ?? 200;
   const maxGroupEvents = options.maxGroupEvents ?? 20_000;
   const sweepIntervalMs = options.mutationSweepIntervalMs ?? 600_000;
   const reopenIntervalMs = options.reopenIntervalMs ?? 1000;
@@ -332,7 +332,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     const parts = [
       `SELECT 'm' AS kind, batch_key, toString(write_id) AS w, '' AS event, pseudonym, toString(period_day) AS pd, accepted AS a, bounded AS b
          FROM ${q(BOOKKEEPING.batches)} WHERE batch_key IN ${keys} AND ${hiddenFilter(null)}`,
-      ...[...tables.values()].map(
+      // Only the kinds this group carries: their counts bound it, and a batch's earlier attempt wrote only to them.
+      ...[...new Set(group.flatMap((p) => p.batch.events.map((e) => e.event)))].map(tableOf).map(
         (t) => `SELECT 'r' AS kind, batch_key, toString(write_id) AS w, ${stringLiteral(t.event)} AS event, pseudonym, toString(period_day) AS pd, toUInt32(count()) AS a, toUInt32(0) AS b
          FROM ${q(t.table)} WHERE period_day IN ${dayList} AND pseudonym IN ${pseudonyms}
           AND write_id NOT IN (SELECT write_id FROM ${q(BOOKKEEPING.hidden)} WHERE scope IN ('write', ${stringLiteral(t.event)}) AND period_day IN ${dayList})
@@ -370,9 +371,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   }
 
   async function commitGroup(shard: Shard, group: readonly Pending[]): Promise<void> {
-    const T: number[] = [performance.now()];
     const { markers, rows } = await lookup(shard, group);
-    T.push(performance.now());
     const plans = planAppends(
       group.map((p) => p.batch),
       group.map((p) => p.periodDay),
@@ -387,7 +386,6 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     const orphanHides = plans.flatMap((p, i) => (p.kind === 'write' ? p.orphans.map((w) => ({ periodDay: group[i]!.periodDay, writeId: w, scope: 'write', reason: 'uncommitted' })) : []));
     const extraHides = plans.flatMap((p, i) => (p.kind === 'duplicate' ? p.extraMarkers.map((w) => ({ periodDay: group[i]!.periodDay, writeId: w, scope: 'write', reason: 'concurrent' })) : []));
     await hide(shard, [...orphanHides, ...extraHides]);
-    T.push(performance.now());
 
     // 2. The rows, one insert per event table.
     const byTable = new Map<string, Record<string, unknown>[]>();
@@ -413,7 +411,6 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       }
     });
     await Promise.all([...byTable].map(([table, values]) => shard.client.insert({ table: q(table), values, format: 'JSONEachRow', clickhouse_settings: insertSettings })));
-    T.push(performance.now());
 
     // 3. The markers: from here on the attempts are committed.
     if (writes.length > 0) {
@@ -429,7 +426,6 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       });
     }
 
-    T.push(performance.now());
     // 4. Another collector may have committed the same key meanwhile: the smallest write id wins, everywhere.
     const outcomes = new Map<number, AppendResult | Error>();
     const loserHides: { periodDay: string; writeId: bigint; scope: string; reason: string }[] = [];
@@ -458,8 +454,6 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       await hide(shard, loserHides);
     }
 
-    T.push(performance.now());
-    if (process.env.CANDOR_CH_DEBUG) console.error(`flush shard ${shard.index} batches ${group.length} tables ${byTable.size}: ` + T.slice(1).map((t, i) => (t - T[i]!).toFixed(0)).join(' '));
     // 5. Answer, then let the shard remove hidden attempts' rows in the background.
     const answer = (i: number): AppendResult | Error => {
       const p: PlannedAppend = plans[i]!;
@@ -618,15 +612,18 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
             const t = tables.get(event);
             if (t === undefined) continue;
             // Whole linkage periods go together: a partition is one period's first day.
-            const old = (await partitionsOf(shard, t.table)).filter((p) => p.day < beforeDay);
+            const old = (await partitionsOf(shard, t.table)).filter((p) => p.first < beforeDay);
             const [n] = old.length === 0 ? [] : await select<{ n: string | number }>(shard.client, `SELECT count() AS n FROM ${q(t.table)} WHERE period_day < ${dateLiteral(beforeDay)} AND ${hiddenFilter(t.event)}`);
             deletedByEvent[event] = (deletedByEvent[event] ?? 0) + Number(n?.n ?? 0);
             for (const p of old) await command(shard.client, `ALTER TABLE ${q(t.table)} DROP PARTITION ${p.partition}`);
           }
-          const ended = (await partitionsOf(shard, BOOKKEEPING.batches)).filter((p) => lastDayOfPeriod(p.day, s.linkage) < request.batchKeysBeforeDay);
+          // A month of batch keys goes once every period in it ended before the cutoff.
+          const ended = (await partitionsOf(shard, BOOKKEEPING.batches)).filter((p) => lastDayOfPeriod(p.last, s.linkage) < request.batchKeysBeforeDay);
           if (ended.length > 0) {
-            const days = inList(ended.map((p) => dateLiteral(p.day)));
-            const [n] = await select<{ n: string | number }>(shard.client, `SELECT count() AS n FROM ${q(BOOKKEEPING.batches)} WHERE period_day IN ${days} AND ${hiddenFilter(null)}`);
+            const [n] = await select<{ n: string | number }>(
+              shard.client,
+              `SELECT count() AS n FROM ${q(BOOKKEEPING.batches)} WHERE toYYYYMM(period_day) IN ${inList(ended.map((p) => uint64Literal(p.partition)))} AND ${hiddenFilter(null)}`,
+            );
             batchKeysDeleted += Number(n?.n ?? 0);
             for (const p of ended) await command(shard.client, `ALTER TABLE ${q(BOOKKEEPING.batches)} DROP PARTITION ${p.partition}`);
           }
@@ -636,7 +633,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
           if (known.length === cutoffs.length && known.length > 0) {
             const oldest = known.reduce((a, b) => (a < b ? a : b));
             for (const p of await partitionsOf(shard, BOOKKEEPING.hidden)) {
-              if (p.day < oldest) await command(shard.client, `ALTER TABLE ${q(BOOKKEEPING.hidden)} DROP PARTITION ${p.partition}`);
+              if (p.first < oldest) await command(shard.client, `ALTER TABLE ${q(BOOKKEEPING.hidden)} DROP PARTITION ${p.partition}`);
             }
           }
         });
@@ -726,12 +723,12 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     shardOf: (pseudonym) => shardOf(pseudonym, shards.length),
   };
 
-  async function partitionsOf(shard: Shard, table: string): Promise<{ partition: string; day: string }[]> {
+  /** The partitions of a table with the days they span; only numeric day or month partitions (ours). */
+  async function partitionsOf(shard: Shard, table: string): Promise<{ partition: string; first: string; last: string }[]> {
     const rows = await select<{ partition: string }>(shard.client, `SELECT DISTINCT partition FROM system.parts WHERE database = ${stringLiteral(database)} AND table = ${stringLiteral(table)} AND active`);
     return rows.flatMap((r) => {
-      const day = partitionDay(r.partition);
-      // The partition id is digits only (toYYYYMMDD); anything else is not ours to drop.
-      return day === null || !/^\d{8}$/.test(r.partition) ? [] : [{ partition: r.partition, day }];
+      const days = partitionDays(r.partition);
+      return days === null ? [] : [{ partition: r.partition, ...days }];
     });
   }
 

@@ -137,7 +137,9 @@ export function createBookkeepingSql(database: string, engine: TableEngine, feat
   });
   return [
     // One row per committed attempt: the batch key and its answer. Written after the attempt's rows.
-    make(BOOKKEEPING.batches, '`period_day` Date, `batch_key` String, `write_id` UInt64, `pseudonym` String, `accepted` UInt32, `bounded` UInt32, `ins_ms` UInt64', 'toYYYYMMDD(period_day)', '(batch_key, write_id)'),
+    // By month, not day: a group commit carrying late batches of many days then still writes one
+    // or two parts here; batch keys are dropped a month at a time once the whole month has ended.
+    make(BOOKKEEPING.batches, '`period_day` Date, `batch_key` String, `write_id` UInt64, `pseudonym` String, `accepted` UInt32, `bounded` UInt32, `ins_ms` UInt64', 'toYYYYMM(period_day)', '(batch_key, write_id)'),
     // Attempts (scope 'write') or an attempt's rows of one event (scope = event name) that no query may see.
     make(BOOKKEEPING.hidden, '`period_day` Date, `write_id` UInt64, `scope` String, `reason` String, `ins_ms` UInt64', 'toYYYYMMDD(period_day)', '(write_id, scope)'),
     // Reservations and cancellations of differential-privacy budget.
@@ -150,8 +152,18 @@ export function createDistributedSql(database: string, table: string, cluster: s
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, `${table}${DISTRIBUTED_SUFFIX}`)} AS ${qualifiedName(database, table)} ENGINE = Distributed(${identifier(cluster)}, ${stringLiteral(database)}, ${stringLiteral(table)}, ${shardingKey})`;
 }
 
-/** The partition id of a day partition (`toYYYYMMDD`) back to `YYYY-MM-DD`, or null. */
-export function partitionDay(partition: string): string | null {
-  const m = /^'?(\d{4})(\d{2})(\d{2})'?$/.exec(partition);
-  return m === null ? null : `${m[1]}-${m[2]}-${m[3]}`;
+/**
+ * The first and last day of a day partition (`toYYYYMMDD`, `20261120`) or a month partition
+ * (`toYYYYMM`, `202611`), or null for anything else.
+ */
+export function partitionDays(partition: string): { first: string; last: string } | null {
+  let m = /^(\d{4})(\d{2})(\d{2})$/.exec(partition);
+  if (m !== null) {
+    const day = `${m[1]}-${m[2]}-${m[3]}`;
+    return { first: day, last: day };
+  }
+  m = /^(\d{4})(\d{2})$/.exec(partition);
+  if (m === null) return null;
+  const lastDate = new Date(Date.UTC(+m[1]!, +m[2]!, 0));
+  return { first: `${m[1]}-${m[2]}-01`, last: lastDate.toISOString().slice(0, 10) };
 }
