@@ -86,6 +86,14 @@ describe('page and assets', () => {
     expect(html).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
   });
 
+  it('passes a light or dark theme from the query to the page, and nothing else', async () => {
+    const url = await start(createFakeClient());
+    expect(await (await fetch(`${url}/privacy/?theme=dark`)).text()).toMatch(/<html lang="en" data-theme="dark">[\s\S]*theme="dark"/);
+    const odd = await (await fetch(`${url}/privacy/?theme=%22%3E%3Cscript%3E`)).text();
+    expect(odd).not.toContain('data-theme');
+    expect(odd).not.toContain('"><script>');
+  });
+
   it('serves the element with an ETag and answers 304 to a matching If-None-Match', async () => {
     const url = await start(createFakeClient());
     const res = await fetch(`${url}/privacy/assets/candor-privacy-tab.js`);
@@ -303,6 +311,17 @@ describe('delete, drops, integrations and policy', () => {
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ acknowledgement: { deleted: 7, effectiveAt: '2026-11-29T10:00:00.000Z' } });
     expect(client.calls.deletes).toBe(4);
+  });
+
+  it('answers CLIENT_FAILED with the reason when the SDK client throws', async () => {
+    const client = createFakeClient();
+    client.stats = () => {
+      throw new Error('database is locked');
+    };
+    const url = await start(client);
+    const res = await fetch(`${url}/privacy/api/dropped`, { headers: ADMIN });
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: { code: 'CLIENT_FAILED', message: 'The telemetry client could not read its counters: database is locked' } });
   });
 
   it('lists drops by reason with their meaning, most first', async () => {
