@@ -214,7 +214,7 @@ export const mediaServerCatalog = defineCatalog({
       fields: {
         plays: {
           description: 'How many playbacks there were that day, in ranges.',
-          generalize: buckets({ edges: [2, 4, 7, 11, 21, 51, 101], labels: ['1', '2–3', '4–6', '7–10', '11–20', '21–50', '51–100', 'more than 100'], min: 1, max: 1_000_000 }),
+          generalize: buckets({ edges: [2, 4, 7, 11, 21, 51], labels: ['1', '2–3', '4–6', '7–10', '11–20', '21–50', '51 or more'], min: 1, max: 1_000_000 }),
         },
       },
     },
