@@ -46,6 +46,7 @@ function printBanner(demo: Demo): void {
     urls.dashboard !== null && `  Dashboard      ${urls.dashboard}`,
     urls.adminToken !== null && `  Admin token    ${urls.adminToken}`,
     urls.collector !== null && `  Collector      ${urls.collector}`,
+    urls.collector !== null && urls.adminToken !== null && `  Statistics     curl -H 'Authorization: Bearer ${urls.adminToken}' '${urls.collector}/v1/stats?event=playback.session&groupBy=resolution'`,
     ...demo.missing.map((m) => `  Not running    ${m}`),
     '',
     'Press Ctrl-C to stop.',
