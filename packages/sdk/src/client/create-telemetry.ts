@@ -87,7 +87,8 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
   let closed = false;
   let tickTimer: TimerHandle | null = null;
   let soonTimer: TimerHandle | null = null;
-  let lastDrainMs = -Infinity;
+  // The first round waits a flush interval like any other (a due retry, a deletion request or a full batch goes sooner).
+  let lastDrainMs = now();
 
   const recorder = createRecorder({ options: o, counters, consent: consentStore, commitSoon: () => commitSoon() });
 
@@ -309,6 +310,8 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
     if (outbox !== null) {
       // Never send the events of a category that is off, whoever turned it off (the environment included).
       for (const id of Object.keys(spec.categories)) if (!consentStore.isGranted(id)) purgeCategory(id);
+      // What an earlier run left goes at the first tick: its arrival time tells only when this process started.
+      if (queuedNow() > 0) lastDrainMs = -Infinity;
     }
     tickTimer = setTimer(tick, 0);
   }

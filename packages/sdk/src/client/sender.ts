@@ -40,6 +40,7 @@ export function createSender(ctx: SenderContext) {
   const { compiled, random, now } = options;
   const catalogJson = JSON.stringify({ id: compiled.id, version: compiled.version });
   let running: Promise<void> | null = null;
+  let runningForced = false;
   let controller = new AbortController();
 
   const buildBatch = (period: string, jsons: string[]): { batchKey: string; body: string } => {
@@ -183,7 +184,14 @@ export function createSender(ctx: SenderContext) {
         if (running === p) running = null;
       });
     running = p;
+    runningForced = force;
     return p;
+  };
+
+  const interrupt = async (): Promise<void> => {
+    controller.abort();
+    while (running !== null) await running;
+    controller = new AbortController();
   };
 
   return {
@@ -191,19 +199,22 @@ export function createSender(ctx: SenderContext) {
     kick(): void {
       if (running === null) void run(false);
     },
-    /** Waits for a running drain, then drains everything that may leave, ignoring schedules. */
+    /**
+     * Drains everything that may leave, ignoring schedules. A background drain in progress is
+     * stopped first (its batches stay as they are, keys included): its waits do not keep the
+     * process alive, so awaiting it could let the host's process end mid-flush.
+     */
     async flush(): Promise<void> {
-      while (running !== null) await running;
+      while (running !== null) {
+        if (runningForced) await running;
+        else await interrupt();
+      }
       await run(true);
     },
     /** Whether a drain is running. */
     busy: (): boolean => running !== null,
     /** Aborts in-flight requests and waits until the drain has stopped; later drains start afresh. */
-    async interrupt(): Promise<void> {
-      controller.abort();
-      while (running !== null) await running;
-      controller = new AbortController();
-    },
+    interrupt,
   };
 }
 
