@@ -121,10 +121,13 @@ describe('hostile input', () => {
         const res = await c.app.inject(req.inject);
         expect(res.statusCode, `${req.kind} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBeLessThan(500);
         if (res.statusCode >= 400 && req.inject.method !== 'HEAD') {
-          const code = (res.json() as { error: { code: keyof typeof ERROR_CODES } }).error.code;
+          const code = res.json<{ error: { code: keyof typeof ERROR_CODES } }>().error.code;
           expect(ERROR_CODES[code]?.status, `${req.kind}: ${code}`).toBe(res.statusCode);
         }
-        if (res.statusCode === 202) acceptedEvents += (res.json() as { accepted: number; duplicate: boolean }).duplicate ? 0 : (res.json() as { accepted: number }).accepted;
+        if (res.statusCode === 202) {
+          const answer = res.json<{ accepted: number; duplicate: boolean }>();
+          acceptedEvents += answer.duplicate ? 0 : answer.accepted;
+        }
       }),
       { numRuns: 10_000, seed: Number(process.env.FUZZ_SEED ?? 20261129) },
     );

@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly onResult?: (batch: PreparedBatch, status: number, answer: IngestResponse | undefined) => void;
   /** Longest wait for one answer. @default 30000 */
   readonly requestTimeoutMs?: number;
+  /** Ends the run early (no new requests; those in flight finish). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a load run measured. */
@@ -121,7 +123,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     });
 
   const worker = async (): Promise<void> => {
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && options.signal?.aborted !== true) {
       const next = source.next();
       if (next.done === true) {
         exhausted = true;
