@@ -1,8 +1,10 @@
 // record() cost: a valid playback.session through the real client (validation, generalization,
 // consent, linkage sampling), median over 1,000,000 calls, against posthog-node capture() of
 // the same raw event measured in the same run. Both are timed the same way: chunks of 1,000
-// calls, each chunk ending after the event loop turned once (posthog-node finishes capture()
-// in a promise, so its work is only done then), cost per call = chunk time / 1,000.
+// calls, each chunk ending after the event loop turned once, cost per call = chunk time / 1,000.
+// posthog-node's capture() returns at once and does its work (message, UUID, queue) in promise
+// continuations that run on the host's thread in the same tick, so the bar compares the total
+// work per call; the time until each call returns is printed too, for both clients.
 // Usage: npm run bench -- sdk-record      (BENCH_CALLS=… to change the number of calls)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,7 +66,7 @@ async function measure(label, calls, fn, { includeAsync = true } = {}) {
   perCall.sort((a, b) => a - b);
   const median = perCall[perCall.length >> 1];
   const p90 = perCall[Math.floor(perCall.length * 0.9)];
-  console.log(`${label.padEnd(58)} median ${(median / 1000).toFixed(3)} µs/call   p90 ${(p90 / 1000).toFixed(3)} µs/call   (${calls.toLocaleString('en')} calls)`);
+  console.log(`${label.padEnd(64)} median ${(median / 1000).toFixed(3)} µs/call   p90 ${(p90 / 1000).toFixed(3)} µs/call   (${calls.toLocaleString('en')} calls)`);
   return median;
 }
 
@@ -85,7 +87,8 @@ const playback = compiled.events.get('playback.session');
 const normalizeMedian = await measure('catalog normalize() alone', CALLS, (r) => playback.normalize(r));
 
 const telemetry = createTelemetry({ catalog: mediaServerCatalog, endpoint, dataDir: tmp(), env: {} });
-const candorMedian = await measure('candor record(playback.session)', CALLS, (r) => telemetry.record('playback.session', r));
+const candorMedian = await measure('candor record(playback.session), total work', CALLS, (r) => telemetry.record('playback.session', r));
+const candorReturnMedian = await measure('candor record(playback.session), until it returns', CALLS, (r) => telemetry.record('playback.session', r), { includeAsync: false });
 const s = telemetry.stats();
 console.log(`  candor: accepted ${s.accepted.toLocaleString('en')}, held ${s.held}, sampled_out ${s.dropped.sampled_out.toLocaleString('en')}, invalid ${s.dropped.invalid_event}`);
 await telemetry.shutdown({ flush: false });
@@ -115,27 +118,27 @@ const wide = defineCatalog({
 const wideInputs = inputs.map((r) => ({ mediaType: r.mediaType, durationSeconds: r.durationSeconds, hdr: r.hdr }));
 const wideClient = createTelemetry({ catalog: wide, endpoint, dataDir: tmp(), env: {}, maxOutboxBytes: 1024 * 1_048_576 });
 let w = 0;
-await measure('candor record(), buffered path (reference)', Math.min(CALLS, 200_000), () => wideClient.record('bench.play', wideInputs[w++ & 4095]));
+await measure('candor record() + its group commit, buffered path (reference)', Math.min(CALLS, 200_000), () => wideClient.record('bench.play', wideInputs[w++ & 4095]));
 await wideClient.shutdown({ flush: false });
 
 // Two fresh instances, so that the second measurement does not inherit the first one's queue.
-const posthogMedians = [];
-for (const includeAsync of [false, true]) {
+const posthogMedians = {};
+for (const includeAsync of [true, false]) {
   const posthog = new PostHog('phc_candor_bench', { host: endpoint, flushAt: 1_000_000_000, flushInterval: 0, disableGeoip: true });
   posthog.on('error', () => {});
   let d = 0;
-  const label = includeAsync ? 'posthog-node capture(), including its async work' : 'posthog-node capture(), until it returns';
-  posthogMedians.push(await measure(label, BASELINE_CALLS, (r) => posthog.capture({ distinctId: `install-${d++ & 63}`, event: 'playback.session', properties: r }), { includeAsync }));
+  const label = includeAsync ? 'posthog-node capture(), total work (baseline)' : 'posthog-node capture(), until it returns';
+  posthogMedians[includeAsync ? 'total' : 'returns'] = await measure(label, BASELINE_CALLS, (r) => posthog.capture({ distinctId: `install-${d++ & 63}`, event: 'playback.session', properties: r }), { includeAsync });
 }
-// The smaller of the two baselines: the ratio must hold against posthog-node at its cheapest.
-const posthogMedian = Math.min(...posthogMedians);
+const posthogMedian = posthogMedians.total;
 
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 
 const ratio = posthogMedian / candorMedian;
-console.log(`ratio: posthog-node capture() (the cheaper of its two figures) / candor record() = ${ratio.toFixed(1)}×   (normalize alone is ${((normalizeMedian / candorMedian) * 100).toFixed(0)}% of record())`);
+console.log(`ratio, total work per call: posthog-node capture() / candor record() = ${ratio.toFixed(1)}×   (normalize alone is ${((normalizeMedian / candorMedian) * 100).toFixed(0)}% of record())`);
+console.log(`ratio, until the call returns (posthog-node's deferred work not counted): ${(posthogMedians.returns / candorReturnMedian).toFixed(1)}×`);
 const pass1 = candorMedian <= 1000;
 const pass2 = ratio >= 10;
 console.log(`${pass1 ? 'PASS' : 'FAIL'} record() median ${(candorMedian / 1000).toFixed(3)} µs ≤ 1 µs`);
-console.log(`${pass2 ? 'PASS' : 'FAIL'} record() ≥ 10× cheaper than posthog-node capture(): ${ratio.toFixed(1)}×`);
+console.log(`${pass2 ? 'PASS' : 'FAIL'} record() ≥ 10× cheaper than posthog-node capture(), total work per call: ${ratio.toFixed(1)}×`);
 process.exit(pass1 && pass2 ? 0 : 1);
