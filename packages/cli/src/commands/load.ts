@@ -30,12 +30,28 @@ export function registerLoadCommand(program: Command): void {
     .option('--seed <n>', 'seed of the fleet (random when omitted)')
     .option('--json', 'print the report as JSON')
     .action(async (flags: LoadFlags) => {
+      let installs: number;
+      let durationSeconds: number;
+      let concurrency: number;
+      let days: number;
+      let seed: number | undefined;
+      try {
+        installs = positiveInt('installs', flags.installs);
+        durationSeconds = positiveInt('duration', flags.duration);
+        concurrency = positiveInt('concurrency', flags.concurrency);
+        days = positiveInt('days', flags.days);
+        seed = flags.seed === undefined ? undefined : positiveInt('seed', flags.seed);
+      } catch (error) {
+        process.stderr.write(`candor load: ${(error as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       const report = await runLoad({
         target: flags.target,
-        installs: positiveInt('installs', flags.installs),
-        durationSeconds: positiveInt('duration', flags.duration),
-        concurrency: positiveInt('concurrency', flags.concurrency),
-        fleet: { days: positiveInt('days', flags.days), ...(flags.seed === undefined ? {} : { seed: positiveInt('seed', flags.seed) }) },
+        installs,
+        durationSeconds,
+        concurrency,
+        fleet: { days, ...(seed === undefined ? {} : { seed }) },
       });
       process.stdout.write(flags.json === true ? `${JSON.stringify(report)}\n` : `${formatLoadReport(report)}\n`);
     });
