@@ -41,7 +41,19 @@ export type TelemetryDiagnostic =
       readonly reason: string;
     };
 
-/** The default diagnostic sink: warnings become process warnings (printed once by Node); the rest is dropped. */
+/** How often the default sink repeats a warning of one code: a collector refusing every batch must not flood the host's stderr. */
+const REPEAT_MS = 600_000;
+const lastEmitted = new Map<string, number>();
+
+/**
+ * The default diagnostic sink: warnings become process warnings, each code at most once every
+ * ten minutes (all of them are kept in `stats().warnings`); retry notices are dropped.
+ */
 export function defaultDiagnostic(d: TelemetryDiagnostic): void {
-  if (d.type === 'warning') process.emitWarning(d.warning.message, { type: 'CandorTelemetryWarning', code: `CANDOR_${d.warning.code}` });
+  if (d.type !== 'warning') return;
+  const now = Date.now();
+  const last = lastEmitted.get(d.warning.code);
+  if (last !== undefined && now - last < REPEAT_MS) return;
+  lastEmitted.set(d.warning.code, now);
+  process.emitWarning(d.warning.message, { type: 'CandorTelemetryWarning', code: `CANDOR_${d.warning.code}` });
 }

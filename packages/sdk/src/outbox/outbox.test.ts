@@ -131,3 +131,16 @@ describe('purging a category', () => {
     expect(o.queuedEvents()).toBe(1);
   });
 });
+
+describe('the sent log', () => {
+  it('keeps entries for the retention period and within its byte bound, dropping the oldest', () => {
+    const o = open();
+    const entry = (sentMs: number, body: string) => ({ sentMs, kind: 'batch', categories: ['usage'], eventCount: 1, status: 'delivered', detail: null, destination: null, body });
+    for (let i = 0; i < 10; i++) o.appendSentLog(entry(i * 1000, 'x'.repeat(1000)));
+    const all = { sinceMs: -Infinity, untilMs: Infinity, limit: 100 };
+    o.pruneSentLog(2000, 1e9);
+    expect(o.listSentLog(all).map((e) => e.sentMs)).toEqual([9000, 8000, 7000, 6000, 5000, 4000, 3000, 2000]);
+    o.pruneSentLog(0, 3500);
+    expect(o.listSentLog(all).map((e) => e.sentMs)).toEqual([9000, 8000, 7000]);
+  });
+});
