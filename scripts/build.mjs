@@ -34,3 +34,10 @@ for (const root of roots) {
   const element = await bundlePrivacyTabElement();
   console.log(`candor-privacy-tab.js: ${element.bytes} bytes, ${element.gzipBytes} bytes gzipped (budget ${element.maxGzipBytes})`);
 }
+// The vendor dashboard's page script (with uPlot) and styles, under packages/web/dist/dashboard/assets;
+// fails the build when they weigh more than their gzipped budget.
+{
+  const { bundleDashboard } = await import('../packages/web/dist/dashboard/build/bundle-dashboard.js');
+  const dashboard = await bundleDashboard();
+  console.log(`dashboard.js + dashboard.css: ${dashboard.script.byteLength + dashboard.styles.byteLength} bytes, ${dashboard.gzipBytes} bytes gzipped (budget ${dashboard.maxGzipBytes})`);
+}

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { LogController, fastify, type FastifyInstance } from 'fastify';
 import { PATHS } from '@candor/protocol';
+import { registerDashboard } from '@candor/web/dashboard';
 import type { AppContext, AppDeps, LimitName } from './app-context.js';
 import { CollectorError } from './errors.js';
 import { sendError, toCollectorError } from './http-errors.js';
@@ -172,6 +173,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerStatsRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
   registerOpsRoutes(app, ctx);
+  registerDashboard(app, { adminToken: deps.adminToken, catalog: deps.registry.current.spec, now });
 
   app.addHook('preClose', async () => {
     ctx.closing = true;

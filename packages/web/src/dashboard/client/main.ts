@@ -1,0 +1,105 @@
+import type { ChartConfig, DashboardConfig } from '../dashboard-config.js';
+import { CONFIG_ELEMENT_ID } from '../dashboard-config.js';
+import type { ActiveAnswerBody, StatsAnswerBody } from './api-types.js';
+import { createChartCard, type ChartCard, type CsvLink } from './chart-card.js';
+import { activeModel, breakdownModel, consentModel, isEmpty, type ChartModel, type Measure } from './chart-model.js';
+import { fetchAnswer } from './fetch-answer.js';
+
+/** The page's controls, read from its (server-rendered) form. */
+interface Controls {
+  readonly from: string;
+  readonly to: string;
+  readonly granularity: 'day' | 'week';
+  readonly measure: Measure;
+  readonly epsilon: number | null;
+}
+
+function readControls(form: HTMLFormElement, config: DashboardConfig): Controls | string {
+  const data = new FormData(form);
+  const text = (name: string): string => {
+    const v = data.get(name);
+    return typeof v === 'string' ? v.trim() : '';
+  };
+  const from = text('from');
+  const to = text('to');
+  const eps = text('epsilon');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) return 'Give both days of the range.';
+  if (from > to) return `The range starts (${from}) after it ends (${to}): swap the days.`;
+  const epsilon = eps === '' ? null : Number(eps);
+  if (epsilon !== null && !(epsilon > 0)) return 'Noise ε must be a positive number, or empty for exact counts.';
+  return { from, to, granularity: text('granularity') === 'week' ? 'week' : 'day', measure: text('measure') === 'installs' ? 'installs' : 'events', epsilon: epsilon ?? config.defaults.epsilon };
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
+  return q.toString();
+}
+
+/** The queries of one chart: JSON address and CSV download per query. */
+function queriesOf(chart: ChartConfig, c: Controls, config: DashboardConfig): { field?: string; url: string; csv: CsvLink }[] {
+  const noise = c.epsilon === null ? {} : { epsilon: String(c.epsilon), mechanism: config.defaults.mechanism };
+  const range = { from: c.from, to: c.to };
+  const make = (path: string, params: Record<string, string | undefined>, label: string, file: string, field?: string) => {
+    const q = query({ ...params, ...range, ...noise });
+    return { ...(field === undefined ? {} : { field }), url: `${config.apiBase}/${path}?${q}`, csv: { label, href: `${config.apiBase}/${path}?${q}&format=csv`, file } };
+  };
+  if (chart.kind === 'active') return [make('stats/active', { granularity: chart.granularity ?? 'day' }, chart.title, `${chart.id}.csv`)];
+  if (chart.kind === 'consent') return (chart.fields ?? []).map((f) => make('stats', { event: chart.event, groupBy: f, granularity: c.granularity }, chart.fieldLabels[f] ?? f, `${chart.id}-${f}.csv`, f));
+  return [make('stats', { event: chart.event, groupBy: chart.field, granularity: chart.granularity ?? c.granularity }, chart.title, `${chart.id}.csv`)];
+}
+
+async function load(chart: ChartConfig, card: ChartCard, c: Controls, config: DashboardConfig, rules: HTMLElement): Promise<void> {
+  card.loading();
+  const queries = queriesOf(chart, c, config);
+  const csv = queries.map((q) => q.csv);
+  const retry = (): void => void load(chart, card, c, config, rules);
+  const signIn = `${config.apiBase.replace(/\/api$/, '')}/login`;
+  let model: ChartModel;
+  if (chart.kind === 'active') {
+    const r = await fetchAnswer<ActiveAnswerBody>(queries[0]!.url);
+    if (!r.ok) return card.error(r.failure, retry, signIn);
+    model = activeModel(r.answer);
+  } else {
+    const results = await Promise.all(queries.map((q) => fetchAnswer<StatsAnswerBody>(q.url)));
+    const failed = results.find((r) => !r.ok);
+    if (failed !== undefined && !failed.ok) return card.error(failed.failure, retry, signIn);
+    const answers = results.map((r) => (r as { answer: StatsAnswerBody }).answer);
+    model = chart.kind === 'consent' ? consentModel(chart, answers.map((answer, i) => ({ field: queries[i]!.field!, answer }))) : breakdownModel(chart, answers[0]!, c.measure);
+  }
+  rules.dataset.k = String(model.k);
+  rules.textContent = `Only released statistics are shown: a cell with fewer than k = ${model.k} distinct installs behind it is suppressed and marked ▨, never drawn as a number.`;
+  if (isEmpty(model)) card.empty(c, csv);
+  else card.ready(model, csv);
+}
+
+function start(): void {
+  const config = JSON.parse(document.getElementById(CONFIG_ELEMENT_ID)?.textContent ?? 'null') as DashboardConfig | null;
+  const form = document.querySelector<HTMLFormElement>('form.controls');
+  const rules = document.getElementById('release-rules');
+  if (config === null || form === null || rules === null) return;
+  const controls = readControls(form, config);
+  const charts = config.sections.flatMap((s) => s.charts);
+  const cards = charts.map((chart) => createChartCard(document.getElementById(`chart-${chart.id}`)!, chart));
+  const finish = (state: string): void => {
+    // Two frames: the first lets the charts' canvases commit, the second runs after they painted.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        document.body.dataset.state = state;
+        performance.mark('candor-dashboard-rendered');
+      }),
+    );
+  };
+  if (typeof controls === 'string') {
+    const message = form.querySelector<HTMLElement>('.controls-error')!;
+    message.textContent = controls;
+    message.hidden = false;
+    cards.forEach((card) => card.error({ status: 0, code: 'INVALID_RANGE', message: controls }, () => location.reload(), ''));
+    finish('invalid');
+    return;
+  }
+  void Promise.all(charts.map((chart, i) => load(chart, cards[i]!, controls, config, rules))).then(() => finish(document.querySelector('.card[data-state="error"]') === null ? 'ready' : 'ready-with-errors'));
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();

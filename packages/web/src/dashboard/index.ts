@@ -1,0 +1,11 @@
+export { registerDashboard, SESSION_COOKIE, SIGN_IN_COOKIE } from './register-dashboard.js';
+export { resolveDashboardOptions, DEFAULT_DASHBOARD_ASSETS_DIR } from './resolve-dashboard-options.js';
+export type { DashboardOptions, ResolvedDashboardOptions } from './resolve-dashboard-options.js';
+export { DashboardConfigError, DASHBOARD_CONFIG_CODES, DASHBOARD_API_ERRORS } from './errors.js';
+export type { DashboardConfigCode, DashboardApiErrorCode } from './errors.js';
+export { MEDIA_SERVER_SECTIONS } from './media-server-charts.js';
+export { buildDashboardConfig } from './build-dashboard-config.js';
+export type { ChartSpec, ChartKind, ChartGranularity, SectionSpec, ChartConfig, SectionConfig, DashboardConfig } from './dashboard-config.js';
+export { DASHBOARD_CSP } from './security-headers.js';
+export { bundleDashboard, DASHBOARD_GZIP_BUDGET_BYTES } from './build/bundle-dashboard.js';
+export type { BundleDashboardOptions, DashboardBundle } from './build/bundle-dashboard.js';
