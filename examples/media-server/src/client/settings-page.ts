@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const enabled = byId<HTMLInputElement>('webhook-enabled');
   url.value = answer.settings.webhook.url;
   enabled.checked = answer.settings.webhook.enabled;
+  void showWebhook(csrf);
   byId<HTMLFormElement>('webhook-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const out = byId('webhook-status');
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
       .then(() => {
         out.textContent = 'Saved.';
         out.className = 'muted';
+        void showWebhook(csrf);
       })
       .catch((error: unknown) => {
         out.textContent = (error as Error).message;
@@ -62,6 +64,45 @@ async function main(): Promise<void> {
   byId('logout').addEventListener('click', () => {
     void fetchJson('/api/logout', { method: 'POST', headers: csrf }).finally(() => location.assign('/'));
   });
+}
+
+interface WebhookAnswer {
+  url: string;
+  enabled: boolean;
+  categoryOn: boolean;
+  active: boolean;
+  secret: string;
+  fields: { name: string; why: string; choice: string; options: { choice: string; sends: string }[] }[];
+}
+
+async function showWebhook(csrf: Record<string, string>): Promise<void> {
+  let hook: WebhookAnswer;
+  try {
+    hook = await fetchJson<WebhookAnswer>('/api/webhook');
+  } catch {
+    return;
+  }
+  const state = byId('webhook-state');
+  state.textContent =
+    hook.url === ''
+      ? 'No webhook is set.'
+      : hook.active
+        ? `Sending play and stop events to ${hook.url}.`
+        : !hook.enabled
+          ? 'Off: nothing is sent.'
+          : 'Not sending yet: turn on "Third-party integrations" in the privacy tab below. Both switches must be on.';
+  state.dataset['active'] = String(hook.active);
+  byId('webhook-details').hidden = hook.url === '';
+  byId('webhook-secret').textContent = hook.secret;
+  const rows = hook.fields.map((field) => {
+    const select = el('select', { 'aria-label': `What to send for ${field.name}` }, ...field.options.map((o) => el('option', { value: o.choice }, o.sends)));
+    select.value = field.choice;
+    select.addEventListener('change', () => {
+      void fetchJson('/api/webhook/fields', { method: 'PUT', headers: csrf, body: JSON.stringify({ name: field.name, choice: select.value }) });
+    });
+    return el('tr', {}, el('th', { scope: 'row' }, el('code', {}, field.name)), el('td', {}, field.why), el('td', {}, select));
+  });
+  byId('webhook-fields').querySelector('tbody')?.replaceChildren(...rows);
 }
 
 // The privacy tab is Candor's custom element, served by the tab's own handler at /privacy.

@@ -7,6 +7,8 @@ export interface ClientDescription {
   readonly deviceType: DeviceType;
   /** The client app platform: always `web`, since this server's only client is its web UI. */
   readonly clientPlatform: 'web';
+  /** Whether it connected from this machine or a private network (for the owner's webhook; never reported to Candor). */
+  readonly local?: boolean;
 }
 
 // Order matters: TV and console browsers also claim Android or Linux, tablets claim "Mobile" less often than phones.

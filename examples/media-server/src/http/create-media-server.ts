@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { describeUserAgent, type ClientDescription } from '../clients/describe-user-agent.js';
+import { isLocalAddress } from '../clients/is-local-address.js';
 import { ITEM_ID_PATTERN, type Library, type LibraryItem } from '../library/create-library.js';
 import { createPlaybackTracker, type Playback, type PlaybackReport, type PlaybackTracker } from '../playback/playback-tracker.js';
 import { createSettingsStore, type MediaServerSettings, type SettingsStore } from '../settings/settings-store.js';
@@ -142,14 +143,14 @@ export async function createMediaServer(options: MediaServerOptions): Promise<Me
   app.route({ method: ['GET', 'HEAD'], url: '/media/:id', exposeHeadRoute: false, handler: streamRoute });
 
   app.post('/api/sessions', async (request, reply) => {
-    safely(() => hooks.clientConnected?.(describeUserAgent(request.headers['user-agent'])));
+    safely(() => hooks.clientConnected?.(clientOf(request)));
     return reply.code(204).send();
   });
   app.post<{ Body: { itemId?: unknown } }>('/api/playbacks', async (request, reply) => {
     const id = request.body?.itemId;
     const item = typeof id === 'string' ? findItem(id, reply) : undefined;
     if (item === undefined) return typeof id === 'string' ? reply : badRequest(reply, 'itemId must be a string');
-    const playback = tracker.start(item, describeUserAgent(request.headers['user-agent']));
+    const playback = tracker.start(item, clientOf(request));
     return reply.code(201).send({ playbackId: playback.id });
   });
   app.post<{ Params: { playbackId: string }; Body: unknown }>('/api/playbacks/:playbackId/progress', async (request, reply) => {
@@ -237,6 +238,10 @@ export async function createMediaServer(options: MediaServerOptions): Promise<Me
       await app.close();
     },
   };
+}
+
+function clientOf(request: FastifyRequest): ClientDescription {
+  return { ...describeUserAgent(request.headers['user-agent']), local: isLocalAddress(request.ip) };
 }
 
 function sendAsset(reply: FastifyReply, asset: StaticAsset | undefined): FastifyReply {

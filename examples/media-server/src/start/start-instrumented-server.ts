@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { mediaServerCatalog, type MediaServerCatalog } from '@candor/catalog/media-server';
-import { captureCrashes, createTelemetry, type CrashCapture, type Telemetry } from '@candor/sdk';
+import { captureCrashes, createTelemetry, reportIntegrationsDaily, type CrashCapture, type Telemetry } from '@candor/sdk';
 import { createMediaServer, type MediaServer, type MediaServerPlugin } from '../http/create-media-server.js';
 import { PACKAGE_ROOT } from '../http/static-assets.js';
 import type { Library } from '../library/create-library.js';
-import { createSettingsStore } from '../settings/settings-store.js';
+import { createSettingsStore, type MediaServerSettings } from '../settings/settings-store.js';
 import type { DemoClock } from '../telemetry/demo-clock.js';
 import { demoRoutes } from '../telemetry/demo-routes.js';
 import { instrumentMediaServer } from '../telemetry/instrument-media-server.js';
 import { SERVER_VERSION } from '../telemetry/media-events.js';
+import { createPlaybackWebhook, withRealClock, type PlaybackWebhookManager } from '../telemetry/playback-webhook.js';
 import { privacyTabPlugin } from '../telemetry/privacy-tab-plugin.js';
+import { webhookRoutes } from '../telemetry/webhook-routes.js';
 
 /** Options of {@link startInstrumentedServer}. */
 export interface InstrumentedServerOptions {
@@ -40,8 +42,12 @@ export interface InstrumentedServer {
   readonly server: MediaServer;
   readonly telemetry: Telemetry<MediaServerCatalog>;
   readonly crashes: CrashCapture;
+  /** The owner's playback webhook. */
+  readonly webhook: PlaybackWebhookManager;
   /** The base URL. */
   readonly url: string;
+  /** The media server's data folder. */
+  readonly dataDir: string;
   /** Ends open playbacks (they are recorded), stops crash capture, and shuts Candor down (persisting and sending what it can). */
   close(): Promise<void>;
 }
@@ -64,14 +70,28 @@ export async function startInstrumentedServer(options: InstrumentedServerOptions
   const processCrashes = options.captureProcessCrashes ?? true;
   const crashes = captureCrashes(telemetry, { appRoot: PACKAGE_ROOT, serverVersion: SERVER_VERSION, uncaughtExceptions: processCrashes, unhandledRejections: processCrashes });
   const settings = createSettingsStore(join(options.dataDir, 'settings.json'));
+  const webhook = createPlaybackWebhook({
+    telemetry,
+    settings,
+    secretFile: join(options.dataDir, 'webhook-secret'),
+    ...(clock !== undefined && { integrationClient: withRealClock(telemetry) }),
+  });
   const instrumentation = instrumentMediaServer({
     telemetry,
     library: options.library,
-    settings: () => settings.get(),
     stateFile: join(options.dataDir, 'telemetry', 'last-daily-report'),
+    // Once an integration is declared the SDK reports integrations.daily on its own.
+    recordIntegrationsDaily: () => {
+      if (!webhook.declared()) reportIntegrationsDaily(telemetry);
+    },
+    onPlayback: (event, playback) => webhook.deliver(event, playback),
     onRequestFailed: (error) => crashes.reportError(error),
   });
-  const plugins: MediaServerPlugin[] = [privacyTabPlugin({ telemetry, ...(options.privacyTabAssetsDir !== undefined && { assetsDir: options.privacyTabAssetsDir }) })];
+  const hooks = { ...instrumentation.hooks, settingsChanged: (s: MediaServerSettings) => webhook.apply(s.webhook) };
+  const plugins: MediaServerPlugin[] = [
+    privacyTabPlugin({ telemetry, integrations: () => webhook.integrations(), ...(options.privacyTabAssetsDir !== undefined && { assetsDir: options.privacyTabAssetsDir }) }),
+    webhookRoutes(webhook),
+  ];
   if (clock !== undefined) plugins.push(demoRoutes(telemetry, clock, () => instrumentation.recordDailyIfDue()));
   let server: MediaServer;
   try {
@@ -79,7 +99,7 @@ export async function startInstrumentedServer(options: InstrumentedServerOptions
       library: options.library,
       dataDir: options.dataDir,
       settings,
-      hooks: instrumentation.hooks,
+      hooks,
       plugins,
       ...(options.host !== undefined && { host: options.host }),
       ...(options.port !== undefined && { port: options.port }),
@@ -88,6 +108,7 @@ export async function startInstrumentedServer(options: InstrumentedServerOptions
   } catch (error) {
     instrumentation.close();
     crashes.stop();
+    await webhook.close();
     await telemetry.shutdown({ flush: false });
     throw error;
   }
@@ -96,11 +117,14 @@ export async function startInstrumentedServer(options: InstrumentedServerOptions
     server,
     telemetry,
     crashes,
+    webhook,
     url,
+    dataDir: options.dataDir,
     async close() {
       await server.close();
       instrumentation.close();
       crashes.stop();
+      await webhook.close();
       await telemetry.shutdown();
     },
   };

@@ -6,8 +6,7 @@ import type { Telemetry } from '@candor/sdk';
 import type { MediaServerHooks } from '../http/create-media-server.js';
 import type { Library } from '../library/create-library.js';
 import type { Playback } from '../playback/playback-tracker.js';
-import type { MediaServerSettings } from '../settings/settings-store.js';
-import { clientSessionRaw, integrationsDailyRaw, playbackRaw, playbackSessionRaw, serverDailyRaw } from './media-events.js';
+import { clientSessionRaw, playbackRaw, playbackSessionRaw, serverDailyRaw } from './media-events.js';
 
 /** Options of {@link instrumentMediaServer}. */
 export interface InstrumentOptions {
@@ -15,8 +14,8 @@ export interface InstrumentOptions {
   readonly telemetry: Telemetry<MediaServerCatalog>;
   /** The library, for the daily library-size report. */
   readonly library: Library;
-  /** The owner's current settings, for the daily integrations report. */
-  readonly settings: () => MediaServerSettings;
+  /** Records the day's `integrations.daily`, when the host must (the SDK does it once an integration is declared). */
+  readonly recordIntegrationsDaily?: () => void;
   /** Where the day of the last daily report is kept, so a restart does not report it twice. */
   readonly stateFile: string;
   /** Called for every ended playback and every start, after Candor has it (the webhook). */
@@ -42,8 +41,8 @@ const catalog = compileCatalog(mediaServerCatalog);
 /**
  * Connects the media server to Candor: a client session per browser tab, a playback session per
  * ended playback (with the file's real ffprobe figures, generalized by the SDK), and the daily
- * server and integrations reports. The raw values go to `record()` and die there.
- * @example const instrumentation = instrumentMediaServer({ telemetry, library, settings: () => store.get(), stateFile });
+ * server report. The raw values go to `record()` and die there.
+ * @example const instrumentation = instrumentMediaServer({ telemetry, library, stateFile });
  */
 export function instrumentMediaServer(options: InstrumentOptions): MediaInstrumentation {
   const { telemetry, library } = options;
@@ -55,7 +54,7 @@ export function instrumentMediaServer(options: InstrumentOptions): MediaInstrume
     if (day === lastDailyDay) return false;
     const { activeDays7, activeDays28 } = telemetry.activity();
     telemetry.record('server.daily', serverDailyRaw({ platform: serverPlatform(), arch: process.arch, counts: library.counts(), activeDays7, activeDays28 }));
-    telemetry.record('integrations.daily', integrationsDailyRaw(options.settings().webhook.enabled));
+    options.recordIntegrationsDaily?.();
     lastDailyDay = day;
     writeDay(options.stateFile, day);
     return true;

@@ -2,7 +2,7 @@ import { compileCatalog } from '@candor/catalog';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../library/create-library.js';
-import { clientSessionRaw, integrationsDailyRaw, playbackSessionRaw, serverDailyRaw } from './media-events.js';
+import { clientSessionRaw, playbackSessionRaw, serverDailyRaw } from './media-events.js';
 
 const catalog = compileCatalog(mediaServerCatalog);
 const film: LibraryItem = {
@@ -32,10 +32,9 @@ describe('raw events of the example server', () => {
     expect(audio.ok && audio.payload).toMatchObject({ mediaType: 'track', videoCodec: 'none', resolution: 'none', container: 'flac' });
   });
 
-  it('builds client, server and integration reports that the catalog accepts', () => {
+  it('builds client and server reports that the catalog accepts', () => {
     expect(catalog.normalize('client.session', clientSessionRaw(tv))).toMatchObject({ ok: true, payload: { deviceType: 'tv', clientPlatform: 'web', clientVersion: '0.1' } });
     const daily = catalog.normalize('server.daily', serverDailyRaw({ platform: 'linux', arch: 'x64', counts: { movie: 1_287, episode: 0, track: 12 }, activeDays7: 3, activeDays28: 9 }));
     expect(daily).toMatchObject({ ok: true, payload: { serverVersion: '0.1', platform: 'linux', arch: 'x64', movies: '1k–10k', episodes: 'none', tracks: '10–99' } });
-    expect(catalog.normalize('integrations.daily', integrationsDailyRaw(true))).toMatchObject({ ok: true, payload: { webhook: true, speaker: false } });
   });
 });

@@ -10,8 +10,6 @@ export type PlaybackSessionRaw = RawEvent<MediaServerCatalog, 'playback.session'
 export type ClientSessionRaw = RawEvent<MediaServerCatalog, 'client.session'>;
 /** The raw `server.daily`. */
 export type ServerDailyRaw = RawEvent<MediaServerCatalog, 'server.daily'>;
-/** The raw `integrations.daily`. */
-export type IntegrationsDailyRaw = RawEvent<MediaServerCatalog, 'integrations.daily'>;
 
 /** The example server's version, reported as major.minor by the catalog. */
 export const SERVER_VERSION = '0.1.0';
@@ -76,9 +74,4 @@ export function serverDailyRaw(facts: ServerFacts): ServerDailyRaw {
     activeDays7: facts.activeDays7,
     activeDays28: facts.activeDays28,
   };
-}
-
-/** The raw daily integrations report: which kinds are on, never what they send. */
-export function integrationsDailyRaw(webhookEnabled: boolean): IntegrationsDailyRaw {
-  return { webhook: webhookEnabled, speaker: false, voiceAssistant: false, scrobbler: false };
 }

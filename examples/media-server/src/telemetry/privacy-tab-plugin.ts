@@ -1,6 +1,6 @@
 import type { MediaServerCatalog } from '@candor/catalog/media-server';
 import type { Telemetry } from '@candor/sdk';
-import { createPrivacyTabHandler, type PrivacyTabIntegration } from '@candor/web';
+import { createPrivacyTabHandler, type PrivacyTabOptions } from '@candor/web';
 import type { MediaServerPlugin } from '../http/create-media-server.js';
 
 /** Where the privacy tab is mounted. */
@@ -13,7 +13,7 @@ export interface PrivacyTabPluginOptions {
   /** Where the built `<candor-privacy-tab>` element is. @default @candor/web's dist */
   readonly assetsDir?: string;
   /** The third-party integrations to disclose (the owner's webhook). */
-  readonly integrations?: () => readonly PrivacyTabIntegration[];
+  readonly integrations?: PrivacyTabOptions['integrations'];
 }
 
 /**

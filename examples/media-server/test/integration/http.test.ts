@@ -182,7 +182,7 @@ describe('playback tracking and client sessions', () => {
     const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
     const before = events.stopped.length;
     await fetch(`${base}/api/sessions`, { method: 'POST', headers: { 'user-agent': iphone } });
-    expect(events.clients.at(-1)).toEqual({ deviceType: 'mobile', clientPlatform: 'web' });
+    expect(events.clients.at(-1)).toEqual({ deviceType: 'mobile', clientPlatform: 'web', local: true });
     const start = await fetch(`${base}/api/playbacks`, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': iphone }, body: JSON.stringify({ itemId: video.id }) });
     expect(start.status).toBe(201);
     const { playbackId } = (await start.json()) as { playbackId: string };

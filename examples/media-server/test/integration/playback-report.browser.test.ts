@@ -1,57 +1,32 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { compileCatalog } from '@candor/catalog';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
-import { resolveCollectorOptions, startCollector, type RunningCollector } from '@candor/collector';
 import type { WireBatch } from '@candor/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLibrary, type LibraryItem } from '../../src/library/create-library.js';
-import { startInstrumentedServer, type InstrumentedServer } from '../../src/start/start-instrumented-server.js';
-import { createDemoClock } from '../../src/telemetry/demo-clock.js';
+import type { LibraryItem } from '../../src/library/create-library.js';
+import type { InstrumentedServer } from '../../src/start/start-instrumented-server.js';
 import { playbackSessionRaw } from '../../src/telemetry/media-events.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { buildClientScripts, bundlePrivacyTab, makeMediaFolder } from '../helpers/fixtures.js';
+import { OWNER_TOKEN, startTestStack, type TestStack } from '../helpers/stack.js';
 
-const OWNER_TOKEN = 'owner-token-of-the-browser-test';
-let media: Awaited<ReturnType<typeof makeMediaFolder>>;
-let collector: RunningCollector;
+let stack: TestStack;
 let running: InstrumentedServer;
 let neighbour: InstrumentedServer;
 let browser: Browser;
 let video: LibraryItem;
 
 beforeAll(async () => {
-  buildClientScripts();
-  const privacyTabAssetsDir = await bundlePrivacyTab();
-  media = await makeMediaFolder();
-  const library = createLibrary({ folders: [media.dir] });
-  await library.scan();
-  video = library.items().find((i) => i.kind === 'video')!;
   // k = 2, the smallest the collector allows: two installs play the same kind of file, so that
   // their cell is released and the test can compare it with what it played.
-  collector = await startCollector(resolveCollectorOptions({ port: 0, host: '127.0.0.1', dataDir: mkdtempSync(join(tmpdir(), 'collector-')), k: 2, logLevel: 'silent' }, {}));
-  const install = () =>
-    startInstrumentedServer({
-      library,
-      dataDir: mkdtempSync(join(tmpdir(), 'media-server-')),
-      endpoint: collector.url,
-      demoClock: createDemoClock(),
-      captureProcessCrashes: false,
-      privacyTabAssetsDir,
-      ownerToken: OWNER_TOKEN,
-    });
-  running = await install();
-  neighbour = await install();
+  stack = await startTestStack({ k: 2 });
+  video = stack.library.items().find((i) => i.kind === 'video')!;
+  running = await stack.install();
+  neighbour = await stack.install();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await running?.close();
-  await neighbour?.close();
-  await collector?.close();
-  media?.cleanup();
+  await stack?.close();
 });
 
 async function playToEnd(page: Page, server: InstrumentedServer, item: LibraryItem): Promise<void> {
@@ -96,7 +71,7 @@ describe('a playback in Chromium, end to end', () => {
 
     // The collector's released statistics count it.
     const day = playback!.time;
-    const stats = await fetch(`${collector.url}/v1/stats?event=playback.session&groupBy=container,resolution&from=${day}&to=${day}`, { headers: { authorization: `Bearer ${collector.adminToken}` } });
+    const stats = await fetch(`${stack.collector.url}/v1/stats?event=playback.session&groupBy=container,resolution&from=${day}&to=${day}`, { headers: { authorization: `Bearer ${stack.collector.adminToken}` } });
     expect(stats.status).toBe(200);
     const answer = (await stats.json()) as { cells: { container: string; resolution: string; events: number; installs: number; suppressed: boolean }[] };
     expect(answer.cells).toContainEqual(expect.objectContaining({ container: 'mp4', resolution: '720p', events: 2, installs: 2, suppressed: false }));
