@@ -157,7 +157,7 @@ describe('ClickHouse store', () => {
     expect(await a.queryAggregates(q)).toEqual([{ period: DAY, values: [], events: 1, installs: 1, peakInstalls: 1 }]);
   });
 
-  it('applies retention by dropping whole day partitions', async () => {
+  it('applies retention by dropping whole day partitions (batch keys: whole months)', async () => {
     database = freshDatabase();
     const [a] = await twoCollectors(database);
     stores = [a];
@@ -170,11 +170,14 @@ describe('ClickHouse store', () => {
       return [...new Set(all.flat().map((r) => r.partition))].sort();
     };
     expect(await partitions(table)).toEqual(['20261001', '20261002', '20261101']);
-    const result = await a.applyRetention({ events: [{ event: 'playback.session', beforeDay: '2026-10-15' }], batchKeysBeforeDay: '2026-10-02' });
-    expect(result).toEqual({ deletedByEvent: { 'playback.session': 12 }, batchKeysDeleted: 6 });
+    const result = await a.applyRetention({ events: [{ event: 'playback.session', beforeDay: '2026-10-15' }], batchKeysBeforeDay: '2026-10-31' });
+    expect(result).toEqual({ deletedByEvent: { 'playback.session': 12 }, batchKeysDeleted: 0 });
     expect(await partitions(table)).toEqual(['20261101']);
     expect(await partitions(other)).toEqual(['20261001', '20261002', '20261101']);
-    expect(await partitions(BOOKKEEPING.batches)).toEqual(['20261002', '20261101']);
+    // Batch keys go by month, once the whole month has ended before the cutoff.
+    expect(await partitions(BOOKKEEPING.batches)).toEqual(['202610', '202611']);
+    expect(await a.applyRetention({ events: [], batchKeysBeforeDay: '2026-11-01' })).toEqual({ deletedByEvent: {}, batchKeysDeleted: 12 });
+    expect(await partitions(BOOKKEEPING.batches)).toEqual(['202611']);
   });
 
   it('never overdraws a budget when collectors spend at the same moment', async () => {

@@ -52,7 +52,7 @@ export interface ClickHouseStoreOptions {
   readonly insertQuorum?: number;
   /** The clock, in epoch milliseconds. @default Date.now */
   readonly now?: () => number;
-  /** Least time between two group commits to one shard, so that a busy fleet makes a few large parts, not many small ones. @default 200 */
+  /** Least time between two group commits to one shard, so that a busy fleet makes a few large parts, not many small ones (ClickHouse wants about one insert per table and second). @default 1000 */
   readonly flushIntervalMs?: number;
   /** Most events written in one group commit. @default 20000 */
   readonly maxGroupEvents?: number;
@@ -104,6 +104,10 @@ const QUERY_SETTINGS: ClickHouseSettings = { max_query_size: '16777216' };
 // Point look-ups on the write path read a few granules: one thread avoids starting a pool per query.
 const POINT_SETTINGS: ClickHouseSettings = { ...QUERY_SETTINGS, max_threads: 1 };
 const BUDGET_TOLERANCE = 1e-9;
+/** Marks an attempt hidden by a concurrent one that had not committed yet when we checked. */
+const TAKEN_OVER = Symbol('taken over');
+const TAKEOVER_CHECKS = 6;
+const TAKEOVER_STEP_MS = 150;
 
 /**
  * The scale-out store on ClickHouse over HTTP (`@clickhouse/client`), for Debian's 18.16 and
@@ -128,7 +132,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   identifier(cluster);
   const engine: TableEngine = options.engine ?? { kind: 'merge-tree' };
   const now = options.now ?? Date.now;
-  const flushIntervalMs = options.flushIntervalMs ?? 200;
+  const flushIntervalMs = options.flushIntervalMs ?? 1000;
   const maxGroupEvents = options.maxGroupEvents ?? 20_000;
   const sweepIntervalMs = options.mutationSweepIntervalMs ?? 600_000;
   const reopenIntervalMs = options.reopenIntervalMs ?? 1000;
@@ -427,7 +431,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     }
 
     // 4. Another collector may have committed the same key meanwhile: the smallest write id wins, everywhere.
-    const outcomes = new Map<number, AppendResult | Error>();
+    const outcomes = new Map<number, AppendResult | Error | typeof TAKEN_OVER>();
     const loserHides: { periodDay: string; writeId: bigint; scope: string; reason: string }[] = [];
     if (writes.length > 0) {
       const keys = inList(plans.flatMap((p, i) => (p.kind === 'write' ? [hexLiteral(group[i]!.batch.batchKey)] : [])));
@@ -447,7 +451,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
         const visible = byKey.get(group[i]!.batch.batchKey) ?? [];
         const winner = winnerOf(visible);
         for (const m of visible) if (m !== winner) loserHides.push({ periodDay: p.periodDay, writeId: m.writeId, scope: 'write', reason: 'concurrent' });
-        if (winner === undefined) outcomes.set(i, new StoreUnavailableError('a concurrent attempt of this batch key took over; retry'));
+        // Our rows were hidden by a concurrent attempt of the key that has not committed yet: wait for it below.
+        if (winner === undefined) outcomes.set(i, TAKEN_OVER);
         else if (winner.writeId === p.writeId) outcomes.set(i, p.result);
         else outcomes.set(i, { accepted: winner.accepted, bounded: winner.bounded, duplicate: true, byEvent: {} });
       });
@@ -455,22 +460,46 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     }
 
     // 5. Answer, then let the shard remove hidden attempts' rows in the background.
-    const answer = (i: number): AppendResult | Error => {
+    const answer = (i: number): AppendResult | Error | typeof TAKEN_OVER => {
       const p: PlannedAppend = plans[i]!;
       if (p.kind === 'duplicate') return p.result;
       if (p.kind === 'same-as') {
         const first = answer(p.index);
-        return first instanceof Error ? first : { accepted: first.accepted, bounded: first.bounded, duplicate: true, byEvent: {} };
+        return first instanceof Error || first === TAKEN_OVER ? first : { accepted: first.accepted, bounded: first.bounded, duplicate: true, byEvent: {} };
       }
       return outcomes.get(i) ?? new StoreUnavailableError('the batch has no outcome');
     };
     group.forEach((pending, i) => {
       const a = answer(i);
-      if (a instanceof Error) pending.reject(a);
+      if (a === TAKEN_OVER) track(awaitTakeover(shard, pending));
+      else if (a instanceof Error) pending.reject(a);
       else pending.resolve(a);
     });
     const gone = [...orphanHides, ...extraHides, ...loserHides].map((h) => h.writeId);
     if (gone.length > 0) track(mutateAway(shard, gone, null, true));
+  }
+
+  /** Waits a little for the concurrent attempt that hid ours to commit, and answers with its outcome; else asks for a retry. */
+  async function awaitTakeover(shard: Shard, pending: Pending): Promise<void> {
+    const key = hexLiteral(pending.batch.batchKey);
+    try {
+      for (let attempt = 1; attempt <= TAKEOVER_CHECKS; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, TAKEOVER_STEP_MS * attempt));
+        const rows = await select<{ w: string; a: number | string; b: number | string }>(
+          shard.client,
+          `SELECT toString(write_id) AS w, accepted AS a, bounded AS b FROM ${q(BOOKKEEPING.batches)} WHERE batch_key = ${key} AND ${hiddenFilter(null)}`,
+          POINT_SETTINGS,
+        );
+        const winner = winnerOf(rows.map((r) => ({ batchKey: pending.batch.batchKey, writeId: BigInt(r.w), accepted: Number(r.a), bounded: Number(r.b) })));
+        if (winner !== undefined) {
+          pending.resolve({ accepted: winner.accepted, bounded: winner.bounded, duplicate: true, byEvent: {} });
+          return;
+        }
+      }
+      pending.reject(new StoreUnavailableError('a concurrent attempt of this batch key has not committed yet; retry'));
+    } catch (error) {
+      pending.reject(unavailable('the batch key could not be checked', error));
+    }
   }
 
   // ---- the store --------------------------------------------------------------------------

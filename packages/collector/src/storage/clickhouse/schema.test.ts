@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoreSchema } from '../contract.js';
-import { createBookkeepingSql, createDistributedSql, createEventTableSql, eventTables, partitionDay, shardOf, tableNameOf } from './schema.js';
+import { createBookkeepingSql, createDistributedSql, createEventTableSql, eventTables, partitionDays, shardOf, tableNameOf } from './schema.js';
 import { SqlLiteralError } from './sql-literal.js';
 
 const schema: StoreSchema = {
@@ -26,7 +26,7 @@ describe('ClickHouse schema', () => {
     expect(old).not.toContain('SETTINGS');
     expect(createEventTableSql('candor', t, { kind: 'merge-tree' }, v24)).toContain('SETTINGS fsync_after_insert = 1, fsync_part_directory = 1');
     const replicated = createBookkeepingSql('candor', { kind: 'replicated', zooPathPrefix: '/clickhouse/tables/' }, v18)[0]!.sql;
-    expect(replicated).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/candor/candor_batches', '{replica}')");
+    expect(replicated).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/candor/candor_batches', '{replica}') PARTITION BY toYYYYMM(period_day)");
     expect(createDistributedSql('candor', t.table, 'fleet', 'cityHash64(pseudonym)')).toBe(
       `CREATE TABLE IF NOT EXISTS \`candor\`.\`${t.table}_all\` AS \`candor\`.\`${t.table}\` ENGINE = Distributed(\`fleet\`, 'candor', '${t.table}', cityHash64(pseudonym))`,
     );
@@ -44,8 +44,10 @@ describe('ClickHouse schema', () => {
     expect(() => shardOf('zz', 2)).toThrow(RangeError);
   });
 
-  it('reads day partition ids back', () => {
-    expect(partitionDay('20261120')).toBe('2026-11-20');
-    expect(partitionDay('tuple()')).toBeNull();
+  it('reads day and month partition ids back as the days they span', () => {
+    expect(partitionDays('20261120')).toEqual({ first: '2026-11-20', last: '2026-11-20' });
+    expect(partitionDays('202402')).toEqual({ first: '2024-02-01', last: '2024-02-29' });
+    expect(partitionDays('tuple()')).toBeNull();
+    expect(partitionDays("'20261120'")).toBeNull();
   });
 });
