@@ -1,11 +1,13 @@
 const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+// Estimates (weekly and monthly active installs) come with two decimals; they are shown as given.
+const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
+const share = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** A count or share as the table shows it; noised values carry "≈". */
 export function formatNumber(value: number, noised: boolean, percent = false): string {
-  const text = percent ? `${decimal.format(value)} %` : Number.isInteger(value) ? integer.format(value) : decimal.format(value);
+  const text = percent ? `${share.format(value)} %` : Number.isInteger(value) ? integer.format(value) : decimal.format(value);
   return noised ? `≈ ${text}` : text;
 }
 
