@@ -72,7 +72,7 @@ async function cardOf(page: Page, id: string) {
 }
 
 /** The collector's own answer to the query behind a CSV link, asked with the admin token. */
-async function apiAnswerOf(csvHref: string): Promise<{ json: Record<string, unknown> & { cells: Record<string, unknown>[]; k: number; suppressedCells: number; withheldCells: number }; query: string }> {
+async function apiAnswerOf(csvHref: string): Promise<{ json: Record<string, unknown> & { cells: Record<string, Scalar>[]; k: number; suppressedCells: number; withheldCells: number }; query: string }> {
   const url = new URL(csvHref, c.url);
   url.searchParams.delete('format');
   const query = `${url.pathname.replace('/dashboard/api/', '/v1/')}?${url.searchParams.toString()}`;
@@ -83,16 +83,16 @@ async function apiAnswerOf(csvHref: string): Promise<{ json: Record<string, unkn
 
 type Scalar = string | number | boolean | null | undefined;
 
-function valueKey(v: unknown): string {
-  return v === null || v === undefined ? '(none)' : String(v as Scalar);
+function valueKey(v: Scalar): string {
+  return v === null || v === undefined ? '(none)' : String(v);
 }
 
-function rawOf(n: unknown): string {
-  return n === null || n === undefined ? '' : String(n as Scalar);
+function rawOf(n: Scalar): string {
+  return n === null || n === undefined ? '' : String(n);
 }
 
 async function configOf(page: Page): Promise<DashboardConfig> {
-  return page.$eval('#candor-dashboard-config', (el): DashboardConfig => JSON.parse(el.textContent!));
+  return page.$eval('#candor-dashboard-config', (el): DashboardConfig => JSON.parse(el.textContent ?? 'null'));
 }
 
 describe('dashboard in Chromium over a collector filled by the load generator', () => {
