@@ -1,3 +1,4 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { resolveCollectorOptions } from '../src/config/resolve-collector-options
 import { startCollector, type RunningCollector } from '../src/start-collector.js';
 import { createClickHouseStore, type ClickHouseStore } from '../src/storage/clickhouse/clickhouse-store.js';
 import { dropDatabase, freshDatabase, useClickHouseCluster } from './clickhouse-harness.js';
+import { CONTRACT_SCHEMA } from './storage-contract.js';
 import { clientEvent, hex, wireBatch } from './support/harness.js';
 
 // Two collectors (real HTTP servers) over two real clickhouse-server shards, fed by real SDK
@@ -19,8 +21,11 @@ const DAY_MS = 86_400_000;
 const dirs: string[] = [];
 let collectors: RunningCollector[] = [];
 let database = '';
+let child: ChildProcess | undefined;
 
 afterEach(async () => {
+  child?.kill('SIGKILL');
+  child = undefined;
   await Promise.all(collectors.map((c) => c.close()));
   collectors = [];
   if (database !== '') await dropDatabase(cluster().urls, database);
@@ -149,4 +154,57 @@ it('loses no acknowledged batch when a shard is killed -9 under load: 503 while 
   expect(stored).toBe(acknowledged);
   const sessions = await store.queryAggregates({ event: 'client.session', groupBy: [], from: dayOf(Date.now() - DAY_MS), to: dayOf(Date.now() + DAY_MS), granularity: 'month' });
   expect(sessions.reduce((s, c) => s + c.events, 0)).toBe(recorded);
+});
+
+// The CLI runs from the build (`npm run build`), as an operator runs it.
+const cli = join(import.meta.dirname, '..', '..', 'cli', 'bin', 'candor.js');
+
+it('runs `candor collector start --store clickhouse --clickhouse-url <url>,<url>` and stores exactly what it accepts', async () => {
+  database = freshDatabase('candor_cli');
+  const env = { ...process.env, CANDOR_CLICKHOUSE_DATABASE: database, CANDOR_CLICKHOUSE_CLUSTER: cluster().cluster, CANDOR_INGEST_PER_MINUTE: '0', CANDOR_LOG_LEVEL: 'info' };
+  const args = [cli, 'collector', 'start', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir('candor-cli-ch-'), '--store', 'clickhouse', '--clickhouse-url', cluster().urls.join(',')];
+  child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child!.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /"port":(\d+),"catalog"/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child!.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  const load = spawnSync(process.execPath, [cli, 'load', '--target', `http://127.0.0.1:${port}`, '--installs', '100', '--duration', '2', '--concurrency', '8', '--days', '1'], { encoding: 'utf8' });
+  expect(load.status).toBe(0);
+  expect(load.stdout).toMatch(/refused\s+none/);
+  const accepted = Number(/accepted\s+(\d+) events/.exec(load.stdout)?.[1]);
+  expect(accepted).toBeGreaterThan(0);
+  const exit = await new Promise<number | null>((resolve) => {
+    child!.once('exit', (code) => resolve(code));
+    child!.kill('SIGTERM');
+  });
+  child = undefined;
+  expect(exit).toBe(0);
+  const store = createClickHouseStore({ urls: cluster().urls, database, cluster: cluster().cluster });
+  await store.open(CONTRACT_SCHEMA);
+  try {
+    let stored = 0;
+    for (const event of store.tables().keys()) {
+      const cells = await store.queryAggregates({ event, groupBy: [], from: dayOf(Date.now() - 3 * DAY_MS), to: dayOf(Date.now() + DAY_MS), granularity: 'month' });
+      stored += cells.reduce((s, c) => s + c.events, 0);
+    }
+    expect(stored).toBe(accepted);
+  } finally {
+    await store.close();
+  }
+});
+
+it('refuses --store clickhouse without a usable --clickhouse-url, naming the option', () => {
+  const dir = tempDir('candor-cli-ch-');
+  for (const extra of [[], ['--clickhouse-url', 'ftp://somewhere']]) {
+    const r = spawnSync(process.execPath, [cli, 'collector', 'start', '--port', '0', '--data-dir', dir, '--store', 'clickhouse', ...extra], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/clickhouseUrl/);
+  }
+  const r = spawnSync(process.execPath, [cli, 'collector', 'start', '--port', '0', '--data-dir', dir, '--store', 'mysql'], { encoding: 'utf8' });
+  expect(r.stderr).toMatch(/store must be "duckdb" or "clickhouse"/);
 });

@@ -12,6 +12,8 @@ interface StartFlags {
   trustProxy?: boolean;
   logLevel?: CollectorOptions['logLevel'];
   ingestPerMinute?: string;
+  store?: string;
+  clickhouseUrl?: string;
 }
 
 /** Registers `candor collector start`. */
@@ -30,6 +32,8 @@ export function registerCollectorCommands(program: Command): void {
     .option('--trust-proxy', 'take the client address from X-Forwarded-For (behind your own proxy)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--ingest-per-minute <n>', 'batches per minute per client address (0 disables the limit)')
+    .option('--store <engine>', 'duckdb (embedded, default) or clickhouse (shards for a large fleet, docs/scale.md)')
+    .option('--clickhouse-url <urls>', 'with --store clickhouse: one HTTP URL per shard, comma-separated, in cluster order')
     .action(async (flags: StartFlags) => {
       const user: Record<string, unknown> = {
         port: flags.port,
@@ -42,6 +46,8 @@ export function registerCollectorCommands(program: Command): void {
         trustProxy: flags.trustProxy,
         logLevel: flags.logLevel,
         ingestPerMinute: flags.ingestPerMinute,
+        store: flags.store,
+        clickhouseUrl: flags.clickhouseUrl,
       };
       for (const key of Object.keys(user)) if (user[key] === undefined) delete user[key];
       const options = resolveCollectorOptions(user, process.env);
