@@ -489,32 +489,48 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     const from = dateLit(query.from);
     const to = dateLit(query.to);
     const inEvent = `event_id = ${e.id} AND day BETWEEN ${from} AND ${to}`;
-    let sql: string;
-    if (fast) {
+    const sqlFor = (liveDays: readonly string[]): string => {
+      if (!fast) {
+        // Distinct pseudonyms per linkage period, then summed: the same definition the flags give.
+        const v = values.map((x, i) => `${x} AS v${i + 1}`);
+        const names = values.map((_, i) => `v${i + 1}`);
+        return `WITH per AS (
+          SELECT ${bucket} AS b, period${v.length > 0 ? `, ${v.join(', ')}` : ''}, count(*) AS events, count(DISTINCT pid) AS installs
+            FROM candor_events WHERE ${inEvent} GROUP BY ALL)
+        SELECT strftime(b, '%Y-%m-%d') AS p${names.length > 0 ? `, ${names.join(', ')}` : ''}, sum(events)::BIGINT, sum(installs)::BIGINT, max(installs)::BIGINT
+          FROM per GROUP BY ALL`;
+      }
       // Rows below are per day; with daily linkage a day is a period, so the peak is their maximum.
       // With weekly or monthly linkage the fast path has one period per cell, so the peak is the sum.
       const subset = subsetIndex(positions);
       const v = [0, 1].map((i) => values[i] ?? 'NULL::VARCHAR');
-      const rolled = `SELECT day FROM candor_rollup_days WHERE event_id = ${e.id}`;
-      sql = `WITH cells AS (
-        SELECT day, v1, v2, events, installs FROM candor_rollup
-         WHERE event_id = ${e.id} AND subset = ${subset} AND day BETWEEN ${from} AND ${to} AND day IN (${rolled})
-        UNION ALL
+      // Days without a valid rollup are read raw, named as day ranges so that DuckDB's zone maps skip every other day.
+      const live =
+        liveDays.length === 0
+          ? ''
+          : `UNION ALL
         SELECT day, ${v[0]} AS v1, ${v[1]} AS v2, count(*) AS events, sum(${flagSum(e, subset)}) AS installs FROM candor_events
-         WHERE ${inEvent} AND day NOT IN (${rolled}) GROUP BY ALL)
+         WHERE event_id = ${e.id} AND (${dayRanges(liveDays)}) GROUP BY ALL`;
+      return `WITH cells AS (
+        SELECT day, v1, v2, events, installs FROM candor_rollup
+         WHERE event_id = ${e.id} AND subset = ${subset} AND day BETWEEN ${from} AND ${to} AND day IN (SELECT day FROM candor_rollup_days WHERE event_id = ${e.id})
+        ${live})
       SELECT strftime(${bucket}, '%Y-%m-%d') AS p, v1, v2, sum(events)::BIGINT, sum(installs)::BIGINT, ${linkage === 'day' ? 'max' : 'sum'}(installs)::BIGINT FROM cells GROUP BY ALL`;
-    } else {
-      // Distinct pseudonyms per linkage period, then summed: the same definition the flags give.
-      const v = values.map((x, i) => `${x} AS v${i + 1}`);
-      const names = values.map((_, i) => `v${i + 1}`);
-      sql = `WITH per AS (
-        SELECT ${bucket} AS b, period${v.length > 0 ? `, ${v.join(', ')}` : ''}, count(*) AS events, count(DISTINCT pid) AS installs
-          FROM candor_events WHERE ${inEvent} GROUP BY ALL)
-      SELECT strftime(b, '%Y-%m-%d') AS p${names.length > 0 ? `, ${names.join(', ')}` : ''}, sum(events)::BIGINT, sum(installs)::BIGINT, max(installs)::BIGINT
-        FROM per GROUP BY ALL`;
-    }
+    };
     const types = query.groupBy.map((f) => e.fields.get(f)!.type);
-    const rows = await read(async (c) => (await c.reader.runAndReadAll(sql)).getRowsJS());
+    const rows = await read(async (c) => {
+      if (!fast) return (await c.reader.runAndReadAll(sqlFor([]))).getRowsJS();
+      // One transaction, so that the list of rolled-up days and the query see the same snapshot.
+      await c.reader.run('BEGIN TRANSACTION');
+      try {
+        const rolled = new Set((await c.reader.runAndReadAll(`SELECT strftime(day, '%Y-%m-%d') FROM candor_rollup_days WHERE event_id = ${e.id} AND day BETWEEN ${from} AND ${to}`)).getRowsJS().map((r) => text(r[0])));
+        const liveDays = daysBetween(query.from, query.to).filter((d) => !rolled.has(d));
+        return (await c.reader.runAndReadAll(sqlFor(liveDays))).getRowsJS();
+      } finally {
+        // A failed statement may have ended the transaction already.
+        await c.reader.run('COMMIT').catch(() => c.reader.run('ROLLBACK').catch(() => undefined));
+      }
+    });
     const width = fast ? 2 : query.groupBy.length;
     return rows
       .map((r) => ({
@@ -755,6 +771,24 @@ function text(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `${value}`;
   if (value === null || value === undefined) return '';
   return JSON.stringify(value);
+}
+
+/** Every day from `from` to `to`, inclusive. */
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`), end = Date.parse(`${to}T00:00:00Z`); t <= end; t += ONE_DAY_MS) out.push(dayOf(t));
+  return out;
+}
+
+/** A SQL condition on `day` for a sorted list of days, as BETWEEN ranges of consecutive days. */
+function dayRanges(days: readonly string[]): string {
+  const ranges: [string, string][] = [];
+  for (const d of days) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && Date.parse(`${d}T00:00:00Z`) - Date.parse(`${last[1]}T00:00:00Z`) === ONE_DAY_MS) last[1] = d;
+    else ranges.push([d, d]);
+  }
+  return ranges.map(([a, b]) => (a === b ? `day = ${dateLit(a)}` : `day BETWEEN ${dateLit(a)} AND ${dateLit(b)}`)).join(' OR ');
 }
 
 function periodLabel(startDay: string, granularity: AggregateQuery['granularity']): string {
