@@ -7,7 +7,7 @@ import { PATHS, type WireBatch } from '@candor/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/index.js';
 import { createCaptureServer, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, decodedBody, playbackRaw, removeTempDirs, tempDir } from './helpers.js';
+import { batchesOf, clientRaw, decodedBody, playbackRaw, realSleep, removeTempDirs, tempDir } from './helpers.js';
 
 type Catalog = typeof mediaServerCatalog;
 const categoryOf = (name: string): string => mediaServerCatalog.events[name as keyof Catalog['events']]?.category ?? '';
@@ -19,6 +19,8 @@ beforeAll(async () => {
 afterEach(async () => {
   vi.restoreAllMocks();
   await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
+  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
+  await realSleep(20);
   server.reset();
 });
 afterAll(async () => {

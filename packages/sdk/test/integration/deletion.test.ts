@@ -17,6 +17,8 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
+  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
+  await realSleep(20);
   server.reset();
 });
 afterAll(async () => {
@@ -121,24 +123,29 @@ describe('deleteMyData()', () => {
   });
 
   it('lets nothing under the old pseudonyms arrive after the deletion', async () => {
+    // Its own collector: the order of arrival is the point, so no late request of another test may mix in.
+    const own = await createCaptureServer();
     const clock = { t: Date.UTC(2027, 4, 1, 10) };
-    const client = start(mediaServerCatalog, tempDir(), clock);
+    const client = createTelemetry({ catalog: mediaServerCatalog, endpoint: own.url, dataDir: tempDir(), env: {}, now: () => clock.t, onDiagnostic: () => {} });
+    clients.push(client);
     for (let i = 0; i < 20; i++) client.record('client.session', clientRaw);
     client.extensions.commitNow();
     // The collector stores the batch at once but answers slowly: the batch is in flight when the owner deletes.
-    server.setDelayMs(300);
+    own.setDelayMs(300);
     const flushing = client.flush();
-    await waitUntil(() => server.requests.some((r) => r.path === PATHS.batches), 'the batch to reach the collector');
+    await waitUntil(() => own.requests.some((r) => r.path === PATHS.batches), 'the batch to reach the collector');
     const deleting = client.deleteMyData();
     await Promise.all([flushing, deleting]);
-    server.setDelayMs(0);
+    own.setDelayMs(0);
     await realSleep(350);
-    const order = server.requests.map((r) => r.path);
+    const order = own.requests.map((r) => r.path);
     expect(order.indexOf(PATHS.subjectsDelete)).toBeGreaterThan(order.indexOf(PATHS.batches));
     // Whatever the new secret sends later is new data; under the deleted pseudonyms nothing is left.
-    const deleted = new Set(server.subjectRequests(PATHS.subjectsDelete).flatMap((r) => r.pseudonyms));
-    expect(server.batches().filter((b) => deleted.has(b.pseudonym)).flatMap((b) => b.events)).toEqual([]);
-    expect(server.batches().some((b) => deleted.has(b.pseudonym))).toBe(true);
+    const deleted = new Set(own.subjectRequests(PATHS.subjectsDelete).flatMap((r) => r.pseudonyms));
+    expect(own.batches().filter((b) => deleted.has(b.pseudonym)).flatMap((b) => b.events)).toEqual([]);
+    expect(own.batches().some((b) => deleted.has(b.pseudonym))).toBe(true);
+    await client.shutdown({ flush: false });
+    await own.close();
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../src/index.js';
 import type { Telemetry } from '../../src/index.js';
 import { createCaptureServer, createSeededRandom, seededBytes, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, playbackRaw, removeTempDirs, tempDir } from './helpers.js';
+import { batchesOf, clientRaw, playbackRaw, realSleep, removeTempDirs, tempDir } from './helpers.js';
 
 let server: CaptureServer;
 const clients: Telemetry<typeof mediaServerCatalog>[] = [];
@@ -16,6 +16,8 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
+  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
+  await realSleep(20);
   server.reset();
 });
 afterAll(async () => {

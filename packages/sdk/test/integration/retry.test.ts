@@ -14,6 +14,8 @@ beforeAll(async () => {
 afterEach(async () => {
   vi.useRealTimers();
   await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
+  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
+  await realSleep(20);
   server.reset();
 });
 afterAll(async () => {
