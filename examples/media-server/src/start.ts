@@ -45,6 +45,7 @@ function printBanner(demo: Demo): void {
     urls.privacyTab !== null && '                 (signs you in as the owner; the privacy tab is on the settings page)',
     urls.dashboard !== null && `  Dashboard      ${urls.dashboard}`,
     urls.adminToken !== null && `  Admin token    ${urls.adminToken}`,
+    urls.dashboard !== null && '                 (sign in to the dashboard with it; the statistics API takes it as a bearer token)',
     urls.collector !== null && `  Collector      ${urls.collector}`,
     urls.collector !== null && urls.adminToken !== null && `  Statistics     curl -H 'Authorization: Bearer ${urls.adminToken}' '${urls.collector}/v1/stats?event=playback.session&groupBy=resolution'`,
     ...demo.missing.map((m) => `  Not running    ${m}`),

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fleetBatches, runLoad, type LoadReport, type PreparedBatch } from '@candor/collector';
+import { fleetBatches, runLoad, type LoadReport } from '@candor/collector';
 
 /** Options of {@link startFleet}. */
 export interface FleetRunOptions {
@@ -33,19 +33,10 @@ const FLEET_SEED = 20_260_101;
 export function startFleet(options: FleetRunOptions): RunningFleet {
   const marker = join(options.stateDir, `fleet-${options.installs}x${options.days}-${new Date().toISOString().slice(0, 10)}`);
   if (options.installs === 0 || existsSync(marker)) return { done: Promise.resolve(null), stop: async () => undefined };
-  let stopped = false;
-  const source = fleetBatches({ installs: options.installs, days: options.days, seed: FLEET_SEED });
-  // runLoad takes any iterable: ending it is how the run is stopped early.
-  const batches: Iterable<PreparedBatch> = {
-    *[Symbol.iterator]() {
-      for (const batch of source) {
-        if (stopped) return;
-        yield batch;
-      }
-    },
-  };
-  const done = runLoad({ target: options.target, durationSeconds: 600, concurrency: 4, batches }).then((report) => {
-    if (!stopped && report.exhausted) {
+  const abort = new AbortController();
+  const batches = fleetBatches({ installs: options.installs, days: options.days, seed: FLEET_SEED });
+  const done = runLoad({ target: options.target, durationSeconds: 600, concurrency: 4, batches, signal: abort.signal }).then((report) => {
+    if (!abort.signal.aborted && report.exhausted) {
       mkdirSync(options.stateDir, { recursive: true });
       writeFileSync(marker, `${JSON.stringify({ acceptedEvents: report.acceptedEvents, seconds: report.seconds })}\n`);
     }
@@ -54,7 +45,7 @@ export function startFleet(options: FleetRunOptions): RunningFleet {
   return {
     done,
     async stop() {
-      stopped = true;
+      abort.abort();
       await done.catch(() => null);
     },
   };
