@@ -88,7 +88,7 @@ async function main() {
   const registry = createCatalogRegistry(mediaServerCatalog);
   const ids = new Map(registry.schema.events.map((e, i) => [e.name, i + 1]));
   const slotOf = new Map(registry.schema.events.map((e) => [e.name, e.fields.map((f) => f.name)]));
-  const dir = mkdtempSync(join(tmpdir(), 'candor-bench-ingest-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cingest-bench-'));
   // groupBatches: batches per transaction (1 = autocommit); flushEach: flush after every batch or once per transaction.
   const raw = async (groupBatches, flushEach) => {
     const path = join(dir, `raw-${groupBatches}-${flushEach}.duckdb`);

@@ -93,6 +93,8 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
   // Rollup bookkeeping: which (event, day) pairs have a valid rollup, which days hold data, and a
   // write generation per pair so that a rollup computed from a snapshot is not installed over newer writes.
   const validRollups = new Set<string>();
+  // Counts invalidations, so that a query can tell whether its list of rolled-up days went stale while it ran.
+  let invalidations = 0;
   const dataDays = new Map<string, Set<string>>();
   const writeGen = new Map<string, number>();
   const lastWriteMs = new Map<string, number>();
@@ -365,7 +367,13 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     for (const a of used) a.flushSync();
   }
 
+  /**
+   * Marks rollups invalid, in memory first (so that a query never takes a day for rolled up
+   * after its rollup stopped being valid) and then in the open transaction.
+   */
   async function invalidateRollups(writer: DuckDBConnection, keys: readonly string[]): Promise<void> {
+    invalidations++;
+    for (const k of keys) validRollups.delete(k);
     const conditions = keys.map((k) => {
       const [event, day] = k.split('\u0000') as [string, string];
       return `(event_id = ${layout.events.get(event)!.id} AND day = ${dateLit(day)})`;
@@ -489,8 +497,8 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     const from = dateLit(query.from);
     const to = dateLit(query.to);
     const inEvent = `event_id = ${e.id} AND day BETWEEN ${from} AND ${to}`;
-    const sqlFor = (liveDays: readonly string[]): string => {
-      if (!fast) {
+    const sqlFor = (liveDays: readonly string[] | null): string => {
+      if (!fast || liveDays === null) {
         // Distinct pseudonyms per linkage period, then summed: the same definition the flags give.
         const v = values.map((x, i) => `${x} AS v${i + 1}`);
         const names = values.map((_, i) => `v${i + 1}`);
@@ -510,7 +518,7 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
           ? ''
           : `UNION ALL
         SELECT day, ${v[0]} AS v1, ${v[1]} AS v2, count(*) AS events, sum(${flagSum(e, subset)}) AS installs FROM candor_events
-         WHERE event_id = ${e.id} AND (${dayRanges(liveDays)}) GROUP BY ALL`;
+         WHERE event_id = ${e.id} AND (${dayRanges(liveDays)}) AND day NOT IN (SELECT day FROM candor_rollup_days WHERE event_id = ${e.id}) GROUP BY ALL`;
       return `WITH cells AS (
         SELECT day, v1, v2, events, installs FROM candor_rollup
          WHERE event_id = ${e.id} AND subset = ${subset} AND day BETWEEN ${from} AND ${to} AND day IN (SELECT day FROM candor_rollup_days WHERE event_id = ${e.id})
@@ -518,19 +526,21 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
       SELECT strftime(${bucket}, '%Y-%m-%d') AS p, v1, v2, sum(events)::BIGINT, sum(installs)::BIGINT, ${linkage === 'day' ? 'max' : 'sum'}(installs)::BIGINT FROM cells GROUP BY ALL`;
     };
     const types = query.groupBy.map((f) => e.fields.get(f)!.type);
-    const rows = await read(async (c) => {
-      if (!fast) return (await c.reader.runAndReadAll(sqlFor([]))).getRowsJS();
-      // One transaction, so that the list of rolled-up days and the query see the same snapshot.
-      await c.reader.run('BEGIN TRANSACTION');
-      try {
-        const rolled = new Set((await c.reader.runAndReadAll(`SELECT strftime(day, '%Y-%m-%d') FROM candor_rollup_days WHERE event_id = ${e.id} AND day BETWEEN ${from} AND ${to}`)).getRowsJS().map((r) => text(r[0])));
-        const liveDays = daysBetween(query.from, query.to).filter((d) => !rolled.has(d));
-        return (await c.reader.runAndReadAll(sqlFor(liveDays))).getRowsJS();
-      } finally {
-        // A failed statement may have ended the transaction already.
-        await c.reader.run('COMMIT').catch(() => c.reader.run('ROLLBACK').catch(() => undefined));
+    let rows: unknown[][] = [];
+    if (!fast) {
+      rows = await read(async (c) => (await c.reader.runAndReadAll(sqlFor(null))).getRowsJS());
+    } else {
+      // Optimistic: days rolled up per the in-memory set are read from rollups. If a rollup was
+      // invalidated while the query ran, its day may be missing: ask again, and in the end read
+      // every day raw (the NOT IN guard keeps rolled-up days from counting twice).
+      const all = daysBetween(query.from, query.to);
+      for (let attempt = 0; ; attempt++) {
+        const seen = invalidations;
+        const liveDays = attempt >= 2 ? all : all.filter((d) => !validRollups.has(pairKey(e.event, d)));
+        rows = await read(async (c) => (await c.reader.runAndReadAll(sqlFor(liveDays))).getRowsJS());
+        if (seen === invalidations || attempt >= 2) break;
       }
-    });
+    }
     const width = fast ? 2 : query.groupBy.length;
     return rows
       .map((r) => ({
@@ -658,6 +668,8 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
           const e = layout.events.get(event);
           if (e === undefined) continue;
           // Whole linkage periods go together, so that first flags of what remains stay right.
+          invalidations++;
+          for (const key of [...validRollups]) if (key.startsWith(`${event}\u0000`) && key.slice(event.length + 1) < beforeDay) validRollups.delete(key);
           const r = await c.writer.run(`DELETE FROM candor_events WHERE event_id = ${e.id} AND ${start} < ${dateLit(beforeDay)}`);
           deletedByEvent[event] = r.rowsChanged;
           await c.writer.run(`DELETE FROM candor_rollup WHERE event_id = ${e.id} AND day < ${dateLit(beforeDay)}`);
@@ -666,8 +678,7 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
         const keys = await c.writer.run(`DELETE FROM candor_batches WHERE period_end < ${dateLit(request.batchKeysBeforeDay)}`);
         return { deletedByEvent, batchKeysDeleted: keys.rowsChanged };
       });
-      for (const { event, beforeDay } of request.events) {
-        for (const key of [...validRollups]) if (key.startsWith(`${event}\u0000`) && key.slice(event.length + 1) < beforeDay) validRollups.delete(key);
+      for (const { beforeDay, event } of request.events) {
         const days = dataDays.get(event);
         if (days !== undefined) for (const d of [...days]) if (d < beforeDay) days.delete(d);
       }
