@@ -27,16 +27,22 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
     ...(ctx.deps.uniform === undefined ? {} : { uniform: ctx.deps.uniform }),
   };
 
-  async function guarded<T>(endpoint: string, run: () => Promise<T>): Promise<T> {
+  async function guarded<T>(endpoint: string, dataset: string, run: () => Promise<T>): Promise<T> {
     try {
       const out = await run();
       ctx.metrics.statsQueries.inc({ endpoint, outcome: 'ok' });
       return out;
     } catch (error) {
       ctx.metrics.statsQueries.inc({ endpoint, outcome: error instanceof CollectorError ? error.code : 'INTERNAL' });
-      if (error instanceof CollectorError && error.code === 'PRIVACY_BUDGET_EXHAUSTED') ctx.metrics.budgetRefusals.inc({ dataset: String((error.details?.[0] as { dataset?: string } | undefined)?.dataset ?? 'unknown') });
+      // The dataset label is a declared event name or "unknown": never text from the request.
+      if (error instanceof CollectorError && error.code === 'PRIVACY_BUDGET_EXHAUSTED') ctx.metrics.budgetRefusals.inc({ dataset });
       throw error;
     }
+  }
+
+  function datasetOf(query: unknown): string {
+    const event = (query as Record<string, unknown>).event;
+    return typeof event === 'string' && registry.schema.events.some((e) => e.name === event) ? event : 'unknown';
   }
 
   function sendCsv(reply: FastifyReply, name: string, header: string[], rows: (WireValue | undefined)[][]): FastifyReply {
@@ -45,7 +51,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get(PATHS.stats, { config: { limit: 'stats' } }, async (request, reply) => {
     ctx.requireAdmin(request);
-    return guarded('stats', async () => {
+    return guarded('stats', datasetOf(request.query), async () => {
       const query = parseStatsRequest(request.query as Record<string, unknown>, registry, ctx.now(), rules, wantsCsv(request));
       const answer = await releaseStats(release, query);
       reply.header('cache-control', 'no-store');
@@ -57,7 +63,7 @@ export function registerStatsRoutes(app: FastifyInstance, ctx: AppContext): void
 
   app.get(`${PATHS.stats}/active`, { config: { limit: 'stats' } }, async (request, reply) => {
     ctx.requireAdmin(request);
-    return guarded('active', async () => {
+    return guarded('active', ctx.activity.event, async () => {
       const params = { ...(request.query as Record<string, unknown>), event: ctx.activity.event };
       const query = parseStatsRequest(params, registry, ctx.now(), rules, wantsCsv(request));
       const answer = await releaseActive(release, ctx.activity, query);
