@@ -1,12 +1,16 @@
 // `npm start`: the whole Candor system on this machine in one command. The root script builds
 // every package first (`npm run build`), then runs this file from dist/.
 import { MediaServerError } from './media-server-error.js';
-import { resolveStartOptions } from './start/resolve-start-options.js';
+import { resolveStartOptions, START_USAGE } from './start/resolve-start-options.js';
 import { startDemo, type Demo } from './start/start-demo.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    log(START_USAGE);
+    return;
+  }
   const options = resolveStartOptions(process.argv.slice(2), process.env, process.cwd());
   log(`Candor demo: data in ${options.home}`);
   const demo = await startDemo(options, log);

@@ -18,19 +18,21 @@ export interface StartOptions {
   readonly installs: number;
   /** How many past days the simulated fleet fills in. */
   readonly fleetDays: number;
-  /** Whether the owner may close the telemetry day from the settings page (demo only). */
+  /** Whether Candor runs on the demo clock, which the owner may move to the end of its day from the settings page. */
   readonly demo: boolean;
 }
 
-const USAGE = `Usage: npm start -- [--media <folder>]... [--home <dir>] [--port <n>] [--collector-port <n>] [--installs <n>] [--fleet-days <n>] [--no-demo]
+/** The usage text of `npm start`. */
+export const START_USAGE = `Usage: npm start -- [--media <folder>]... [--home <dir>] [--host <ip>] [--port <n>] [--collector-port <n>] [--installs <n>] [--fleet-days <n>] [--no-demo]
 
   --media <folder>      a folder of video and audio files (repeatable); without it, sample media is generated
   --home <dir>          where data lives (default: $CANDOR_HOME or ./.candor)
+  --host <ip>           the interface the servers listen on (default 127.0.0.1)
   --port <n>            the media server's port (default: any free port)
   --collector-port <n>  the collector's port (default: any free port)
   --installs <n>        simulated installs reporting to the collector (default 300; 0 turns the fleet off)
   --fleet-days <n>      days of history the fleet fills in (default 30)
-  --no-demo             hide the "close the telemetry day" button of the settings page`;
+  --no-demo             run Candor on the real clock, without the settings page's "End the telemetry day now"`;
 
 /**
  * Reads `npm start`'s arguments and the environment (`CANDOR_HOME`); the only place that does.
@@ -56,9 +58,9 @@ export function resolveStartOptions(argv: readonly string[], env: Readonly<Recor
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new MediaServerError('invalid_option', `${(error as Error).message}\n\n${USAGE}`);
+    throw new MediaServerError('invalid_option', `${(error as Error).message}\n\n${START_USAGE}`);
   }
-  if (values.help === true) throw new MediaServerError('invalid_option', USAGE);
+  if (values.help === true) throw new MediaServerError('invalid_option', START_USAGE);
   const home = resolve(cwd, values.home ?? env['CANDOR_HOME'] ?? '.candor');
   return {
     home,
@@ -75,6 +77,6 @@ export function resolveStartOptions(argv: readonly string[], env: Readonly<Recor
 function integer(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new MediaServerError('invalid_option', `${name} must be a whole number from ${min} to ${max}, not "${raw}"\n\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new MediaServerError('invalid_option', `${name} must be a whole number from ${min} to ${max}, not "${raw}"\n\n${START_USAGE}`);
   return n;
 }
