@@ -15,7 +15,7 @@ import { retentionRequest } from './ops/retention.js';
 import type { CollectorStore } from './storage/contract.js';
 import { createDuckDbStore } from './storage/duckdb/duckdb-store.js';
 import { createClickHouseStore } from './storage/clickhouse/clickhouse-store.js';
-import { parseClickHouseUrls } from './storage/clickhouse/parse-clickhouse-urls.js';
+import { clickHouseStoreOptions } from './storage/clickhouse/clickhouse-store-options.js';
 
 /** A collector that is serving. */
 export interface RunningCollector {
@@ -68,7 +68,7 @@ export async function startCollector(options: ResolvedCollectorOptions, deps: St
   const store =
     deps.store ??
     (options.store === 'clickhouse'
-      ? createClickHouseStore({ urls: parseClickHouseUrls(options.clickhouseUrl), database: options.clickhouseDatabase, cluster: options.clickhouseCluster, now })
+      ? createClickHouseStore(clickHouseStoreOptions(options, now))
       : createDuckDbStore({ path: join(options.dataDir, 'candor.duckdb'), now }));
   try {
     await store.open(registry.schema);

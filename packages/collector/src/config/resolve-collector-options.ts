@@ -68,13 +68,20 @@ export interface CollectorOptions {
   readonly clickhouseDatabase?: string;
   /** ClickHouse cluster (in `<remote_servers>`) over which Distributed tables read. @default 'candor' */
   readonly clickhouseCluster?: string;
+  /** ZooKeeper path prefix: when set, ClickHouse tables are ReplicatedMergeTree under `<prefix>/{shard}/<db>/<table>`. @default undefined */
+  readonly clickhouseReplicatedPath?: string;
+  /** `insert_quorum` of every ClickHouse insert (replicated tables; 0 is off). @default 0 */
+  readonly clickhouseInsertQuorum?: number;
+  /** Least time between two ClickHouse group commits per shard. @default 1000 */
+  readonly clickhouseFlushIntervalMs?: number;
   /** Path of a JSON file with any of these options (the environment and flags override it). @default undefined */
   readonly configFile?: string;
 }
 
 /** Fully resolved options. */
-export type ResolvedCollectorOptions = Required<Omit<CollectorOptions, 'adminToken' | 'configFile' | 'clickhouseUrl'>> & {
+export type ResolvedCollectorOptions = Required<Omit<CollectorOptions, 'adminToken' | 'configFile' | 'clickhouseUrl' | 'clickhouseReplicatedPath'>> & {
   readonly clickhouseUrl: string | undefined;
+  readonly clickhouseReplicatedPath: string | undefined;
   readonly adminToken: string | undefined;
   readonly configFile: string | undefined;
 };
@@ -114,6 +121,9 @@ const SPEC: { readonly [K in keyof CollectorOptions]-?: { kind: Kind; env: strin
   clickhouseUrl: { kind: 'string', env: 'CANDOR_CLICKHOUSE_URL', fallback: undefined },
   clickhouseDatabase: { kind: 'string', env: 'CANDOR_CLICKHOUSE_DATABASE', fallback: 'candor' },
   clickhouseCluster: { kind: 'string', env: 'CANDOR_CLICKHOUSE_CLUSTER', fallback: 'candor' },
+  clickhouseReplicatedPath: { kind: 'string', env: 'CANDOR_CLICKHOUSE_REPLICATED_PATH', fallback: undefined },
+  clickhouseInsertQuorum: { kind: 'int', env: 'CANDOR_CLICKHOUSE_INSERT_QUORUM', fallback: 0, min: 0, max: 16 },
+  clickhouseFlushIntervalMs: { kind: 'int', env: 'CANDOR_CLICKHOUSE_FLUSH_INTERVAL_MS', fallback: 1000, min: 0, max: 60_000 },
   configFile: { kind: 'string', env: 'CANDOR_CONFIG', fallback: undefined },
 };
 
