@@ -117,7 +117,7 @@ const pairs = [
 ];
 const url = (pair) => `/v1/stats?event=playback.session&groupBy=${pair.join(',')}&from=${first}&to=${today}&granularity=day`;
 async function series(label) {
-  for (let i = 0; i < 5; i++) await get(url(pairs[i % pairs.length]));
+  for (let i = 0; i < 12; i++) await get(url(pairs[i % pairs.length]));
   const times = [];
   let cells = 0;
   for (let i = 0; i < QUERIES; i++) {
@@ -135,10 +135,11 @@ function percentile95(times) {
   return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)];
 }
 
-const rolled = await series('all 30 days rolled up');
 // Today live: a batch for today invalidates its rollup, as ingest does all day long.
 await store.append({ batchKey: 'f'.repeat(32), pseudonym: 'e'.repeat(64), period: today, catalogVersion: '1.0.0', events: [{ event: 'playback.session', day: today, maxPerPeriod: 3, fields: { mediaType: 'movie', duration: null, played: null, bitrate: null, container: 'mkv', videoCodec: 'h264', audioCodec: 'aac', resolution: '1080p', deviceType: 'tv', decision: 'directplay', hdr: false } }] });
 const live = await series('today live (flags), 29 days rolled up');
+await store.maintain();
+const rolled = await series('all 30 days rolled up');
 
 // Baseline: the naive query on the raw rows, and a check that the answers agree.
 const naiveSql = (pair) => `SELECT day, ${pair.map((f) => `s${layout.slots.get(f)}`).join(', ')}, count(*), count(DISTINCT pid) FROM candor_events WHERE event_id = ${layout.id} AND day BETWEEN DATE '${first}' AND DATE '${today}' GROUP BY ALL`;
@@ -168,6 +169,7 @@ console.log(`${'baseline: naive COUNT(DISTINCT) SQL'.padEnd(44)} median ${naive.
 console.log(`speed-up over the naive query               ${(naive / live).toFixed(1)}× (p95 with today live)  ${(naive / rolled).toFixed(1)}× (all rolled up)`);
 const match = fastInstalls === naiveInstalls;
 console.log(`installs summed over the cells of one query: flags+rollups ${fastInstalls}, naive COUNT(DISTINCT) ${naiveInstalls} → ${match ? 'MATCH' : 'MISMATCH'}`);
-const pass = live <= 100;
-console.log(`${pass ? 'PASS' : 'FAIL'} GET /v1/stats p95 ≤ 100 ms over ${ROWS} events, two fields, 30 days (today live: ${live.toFixed(1)} ms; all rolled up: ${rolled.toFixed(1)} ms)`);
+const worst = Math.max(live, rolled);
+const pass = worst <= 100;
+console.log(`${pass ? 'PASS' : 'FAIL'} GET /v1/stats p95 ≤ 100 ms over ${ROWS} events, two fields, 30 days (worst series ${worst.toFixed(1)} ms; today live ${live.toFixed(1)} ms, all rolled up ${rolled.toFixed(1)} ms)`);
 if (!pass || !match) process.exitCode = 1;
