@@ -64,12 +64,12 @@ interface Connections {
 const ONE_DAY_MS = 86_400_000;
 
 /**
- * The embedded default store on DuckDB (`@duckdb/node-api`). One table per event kind with a
- * typed column per declared field, so that a GROUP BY reads only the columns it names. A single
- * writer commits concurrent batches together (group commit): each COMMIT writes and fsyncs
- * DuckDB's write-ahead log, and a batch is answered only after its COMMIT returned.
- * Distinct pseudonyms per cell come from first flags set at ingest and from per-day rollups,
- * never from COUNT(DISTINCT) over raw rows, except for queries the flags do not cover.
+ * The embedded default store on DuckDB (`@duckdb/node-api`). All events share one table with
+ * per-event value slots (a commit then touches one table; see `schema.ts`). A single writer
+ * commits concurrent batches together (group commit): each COMMIT writes and fsyncs DuckDB's
+ * write-ahead log, and a batch is answered only after its COMMIT returned. Distinct pseudonyms
+ * per cell come from first flags set at ingest and from per-day rollups, never from
+ * COUNT(DISTINCT) over raw rows, except for queries the flags do not cover.
  */
 export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
   const now = options.now ?? Date.now;
@@ -166,8 +166,9 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     if (closed) throw new StoreUnavailableError('the store is closed');
     if (conn !== undefined) return conn;
     if (opening !== undefined) return opening;
-    if (now() - lastAttemptMs < reopenIntervalMs && Number.isFinite(lastAttemptMs)) throw new StoreUnavailableError(lastError);
-    lastAttemptMs = now();
+    // The throttle runs on the monotonic clock: the data clock (`now`) may be a test's fixed time.
+    if (performance.now() - lastAttemptMs < reopenIntervalMs) throw new StoreUnavailableError(lastError);
+    lastAttemptMs = performance.now();
     opening = connect()
       .then((c) => {
         conn = c;
