@@ -46,8 +46,13 @@ interface Row {
   text: Record<string, string>;
 }
 
-/** What one card shows: its numbers table, badges, words, legend, CSV links and canvas. */
+/** What one card shows: its numbers table (opened), badges, words, legend, CSV links and canvas. */
 async function cardOf(page: Page, id: string) {
+  const details = page.locator(`#chart-${id} details.numbers`);
+  if ((await details.count()) > 0) {
+    await details.locator('summary').click();
+    await page.waitForSelector(`#chart-${id} details.numbers table`);
+  }
   return page.$eval(`#chart-${id}`, (card) => ({
     state: card.getAttribute('data-state'),
     rows: [...card.querySelectorAll('tbody tr')].map((tr) => {

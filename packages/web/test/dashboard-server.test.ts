@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_API_ERRORS, DashboardConfigError, resolveDashboardOptions, SESSION_COOKIE, SIGN_IN_COOKIE } from '../src/dashboard/index.js';
+import { chartQueries } from '../src/dashboard/chart-queries.js';
+import { DASHBOARD_API_ERRORS, DashboardConfigError, resolveDashboardOptions, SESSION_COOKIE, SIGN_IN_COOKIE, type DashboardConfig } from '../src/dashboard/index.js';
 import { DASHBOARD_ADMIN_TOKEN, startDashboardCollector, type DashboardCollector } from './dashboard-harness.js';
 
 const HOUR = 3_600_000;
@@ -148,6 +149,34 @@ describe('dashboard access', () => {
     const bad = await c.app.inject({ url: '/dashboard/api/stats?event=nope', headers: { cookie } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_QUERY');
+  });
+
+  it('starts the page\'s queries with the page, and answers each of the page\'s requests with one of them, once', async () => {
+    const counted = async (): Promise<number> => {
+      const text = (await c.app.inject({ url: '/metrics' })).body;
+      return [...text.matchAll(/^candor_stats_queries_total\{[^}]*\} (\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0);
+    };
+    const before = await counted();
+    const { cookie } = await signIn(); // its page load starts the 19 queries of the default range
+    const page = await c.app.inject({ url: '/dashboard?from=2026-11-01&to=2026-11-20&granularity=week', headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    const config = JSON.parse(/<script type="application\/json" id="candor-dashboard-config">(.*?)<\/script>/s.exec(page.body)![1]!) as DashboardConfig;
+    const controls = { from: '2026-11-01', to: '2026-11-20', granularity: 'week' as const, epsilon: null };
+    const queries = config.sections.flatMap((s) => s.charts).flatMap((chart) => chartQueries(chart, controls, config.defaults));
+    expect(queries.length).toBe(19);
+    // Both page loads' queries run to completion whether or not anyone asks for them.
+    await expect.poll(async () => (await counted()) - before, { timeout: 30_000 }).toBe(2 * queries.length);
+    const started = await counted();
+    for (const q of queries) {
+      const res = await c.app.inject({ url: `/dashboard/api/${q.path}?${q.query}`, headers: { cookie, accept: 'application/json' } });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual(JSON.parse((await c.stats(`/v1/${q.path}?${q.query}`)).body));
+    }
+    // Each page request took its prefetched answer: only the direct comparisons were counted anew.
+    expect((await counted()) - started).toBe(queries.length);
+    // Taken once: asking again runs the query again.
+    await c.app.inject({ url: `/dashboard/api/${queries[0]!.path}?${queries[0]!.query}`, headers: { cookie, accept: 'application/json' } });
+    expect((await counted()) - started).toBe(queries.length + 1);
   });
 
   it('ends a session on sign-out with its CSRF token, and after its lifetime', async () => {

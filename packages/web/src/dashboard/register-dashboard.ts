@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, LightMyRequestResponse } from 'fastify';
 import { PATHS, dayOf } from '@candor/protocol';
 import { buildDashboardConfig } from './build-dashboard-config.js';
+import { chartQueries } from './chart-queries.js';
 import { dashboardCookie, readCookie } from './cookies.js';
 import { createDashboardAssets } from './dashboard-assets.js';
 import { DASHBOARD_API_ERRORS, type DashboardApiErrorCode } from './errors.js';
 import { renderDashboardPage, renderLoginPage, type DashboardControls } from './render-pages.js';
 import { resolveDashboardOptions, type DashboardOptions } from './resolve-dashboard-options.js';
 import { securityHeaders } from './security-headers.js';
+import { createPrefetchCache } from './prefetch-cache.js';
 import { createSessionStore } from './session-store.js';
 import { createSignInGuard, crossSiteReason, sameText } from './sign-in-guard.js';
 
@@ -42,6 +44,7 @@ export function registerDashboard(app: FastifyInstance, userOptions: DashboardOp
   const sessions = createSessionStore({ ttlMs: options.sessionTtlMs, maxSessions: options.maxSessions, now });
   const guard = createSignInGuard({ adminToken: options.adminToken, maxFailures: options.maxFailedSignIns, windowMs: options.failedSignInWindowMs, now });
   const assets = createDashboardAssets(options);
+  const prefetched = createPrefetchCache<LightMyRequestResponse>({ ttlMs: 15_000, maxEntries: 2000, now });
   const config = buildDashboardConfig(options.catalog, options.sections, {
     apiBase: `${basePath}/api`,
     defaults: { rangeDays: options.rangeDays, granularity: 'day', epsilon: options.epsilon, mechanism: options.mechanism },
@@ -85,26 +88,50 @@ export function registerDashboard(app: FastifyInstance, userOptions: DashboardOp
     };
   }
 
-  async function proxyStats(request: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply> {
-    if (sessionOf(request).session === undefined) return sendJsonError(reply, 'SESSION_REQUIRED', `sign in at ${basePath}/login to read statistics`);
-    const incoming = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1, request.url.indexOf('?') + 4097) : '');
+  /** Asks the collector's own `/v1/stats` route, in process, with the admin token. */
+  function askStats(path: string, params: URLSearchParams, accept: string | undefined, ip: string): Promise<LightMyRequestResponse> {
     const outgoing = new URLSearchParams();
-    for (const name of STATS_PARAMS) for (const value of incoming.getAll(name)) outgoing.append(name, value);
-    const accept = one(request.headers.accept);
-    // In process, through the collector's own route: the same parsing, release rules, privacy
-    // budget and rate limit (keyed by this client's address) as any caller of /v1/stats.
-    const answer = await app.inject({
+    for (const name of STATS_PARAMS) for (const value of params.getAll(name)) outgoing.append(name, value);
+    // Through the collector's route: the same parsing, release rules, privacy budget and rate
+    // limit (keyed by this client's address) as any caller of /v1/stats.
+    return app.inject({
       method: 'GET',
       url: `${path}?${outgoing.toString()}`,
       headers: { authorization: `Bearer ${options.adminToken}`, ...(accept === undefined ? {} : { accept }) },
-      remoteAddress: request.ip,
+      remoteAddress: ip,
     });
+  }
+
+  /**
+   * Starts the queries the page is about to send, so that the collector answers them while the
+   * browser loads and runs the page. Not with noise: a query the page then never sends would
+   * have spent privacy budget for nothing.
+   */
+  function prefetch(request: FastifyRequest, csrf: string, controls: DashboardControls): void {
+    if (controls.epsilon !== '' || config.defaults.epsilon !== null || controls.from > controls.to) return;
+    const c = { from: controls.from, to: controls.to, granularity: controls.granularity, epsilon: null };
+    for (const chart of config.sections.flatMap((s) => s.charts)) {
+      for (const q of chartQueries(chart, c, config.defaults)) {
+        const path = q.path === 'stats' ? PATHS.stats : `${PATHS.stats}/active`;
+        prefetched.put(`${csrf}|${path}?${q.query}`, askStats(path, new URLSearchParams(q.query), 'application/json', request.ip));
+      }
+    }
+  }
+
+  async function proxyStats(request: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply> {
+    const { session } = sessionOf(request);
+    if (session === undefined) return sendJsonError(reply, 'SESSION_REQUIRED', `sign in at ${basePath}/login to read statistics`);
+    const at = request.url.indexOf('?');
+    const raw = at < 0 ? '' : request.url.slice(at + 1, at + 4097);
+    const accept = one(request.headers.accept);
+    const answer = (accept === 'application/json' ? prefetched.take(`${session.csrf}|${path}?${raw}`) : undefined) ?? askStats(path, new URLSearchParams(raw), accept, request.ip);
+    const res = await answer;
     const pass: Record<string, string> = {};
     for (const h of ['content-type', 'content-disposition', 'retry-after']) {
-      const v = answer.headers[h];
+      const v = res.headers[h];
       if (typeof v === 'string' || typeof v === 'number') pass[h] = String(v);
     }
-    return reply.code(answer.statusCode).headers(securityHeaders('data')).headers(pass).send(answer.rawPayload);
+    return reply.code(res.statusCode).headers(securityHeaders('data')).headers(pass).send(res.rawPayload);
   }
 
   void app.register(
@@ -121,7 +148,9 @@ export function registerDashboard(app: FastifyInstance, userOptions: DashboardOp
         } catch (error) {
           return reply.code(503).headers(securityHeaders('page')).type('text/plain; charset=utf-8').send(`The dashboard is unavailable: ${(error as Error).message}`);
         }
-        const page = renderDashboardPage(config, controlsOf(request.query as Record<string, unknown>), session.csrf, basePath);
+        const controls = controlsOf(request.query as Record<string, unknown>);
+        prefetch(request, session.csrf, controls);
+        const page = renderDashboardPage(config, controls, session.csrf, basePath);
         return reply.code(200).headers(securityHeaders('page')).type('text/html; charset=utf-8').send(page);
       });
 

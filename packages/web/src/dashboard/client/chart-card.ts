@@ -3,7 +3,7 @@ import type { ChartModel } from './chart-model.js';
 import { describeRelease } from './describe-release.js';
 import { h } from './dom.js';
 import { formatNumber, rangeText } from './format.js';
-import { seriesColor } from './palette.js';
+import { prefersDark, seriesColor } from './palette.js';
 import { renderChart, type DrawnChart } from './render-chart.js';
 
 /** A CSV download of a chart: its label and address. */
@@ -57,6 +57,9 @@ export function createChartCard(el: HTMLElement, chart: ChartConfig): ChartCard 
   const badges = el.querySelector<HTMLElement>('.badges')!;
   const footer = el.querySelector<HTMLElement>('.card-footer')!;
   let drawn: DrawnChart | undefined;
+  // Read now, while every card is read in one pass: measuring later, between other cards' DOM
+  // writes, would force a layout of the whole page per chart.
+  const initialWidth = plot.clientWidth;
 
   function reset(state: CardState): void {
     drawn?.destroy();
@@ -93,7 +96,18 @@ export function createChartCard(el: HTMLElement, chart: ChartConfig): ChartCard 
         }),
       ),
     );
-    return h('details', { class: 'numbers' }, h('summary', {}, `Numbers (${model.rows.length} cell${model.rows.length === 1 ? '' : 's'})`), h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows))));
+    return h('table', {}, h('thead', {}, head), h('tbody', {}, ...rows));
+  }
+
+  // The table is built when first opened: thousands of rows on every card would otherwise
+  // weigh on the first render of the whole page (the charts show the same cells).
+  function numbers(model: ChartModel): HTMLElement {
+    const wrap = h('div', { class: 'table-wrap' });
+    const details = h('details', { class: 'numbers' }, h('summary', {}, `Numbers (${model.rows.length} cell${model.rows.length === 1 ? '' : 's'})`), wrap);
+    details.addEventListener('toggle', () => {
+      if (details.open && wrap.firstChild === null) wrap.append(table(model));
+    });
+    return details;
   }
 
   return {
@@ -115,15 +129,16 @@ export function createChartCard(el: HTMLElement, chart: ChartConfig): ChartCard 
       if (model.rows.length === 0) {
         // Every cell was withheld: there is nothing to draw, and the notes below say why.
         plot.append(h('div', { class: 'empty' }, h('p', { class: 'empty-title' }, 'Nothing could be released'), h('p', {}, `All ${model.withheldCells} cells fell below ${model.k} installs.`)));
-      } else drawn = renderChart(plot, model);
+      } else drawn = renderChart(plot, model, initialWidth);
+      const dark = prefersDark();
       model.series.forEach((s, i) => {
         const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
-        swatch.style.background = seriesColor(i);
+        swatch.style.background = seriesColor(i, dark);
         legend.append(h('li', {}, swatch, s.label));
       });
       if (model.suppressedCells > 0) legend.append(h('li', { class: 'legend-suppressed' }, h('span', { class: 'swatch hatched', 'aria-hidden': 'true' }), `suppressed: fewer than ${model.k} installs`));
       for (const sentence of describeRelease(model)) notes.append(h('p', {}, sentence));
-      footer.append(table(model));
+      footer.append(numbers(model));
       downloads(csv);
     },
 

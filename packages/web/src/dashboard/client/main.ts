@@ -1,4 +1,5 @@
 import type { ChartConfig, DashboardConfig } from '../dashboard-config.js';
+import { chartQueries } from '../chart-queries.js';
 import { CONFIG_ELEMENT_ID } from '../dashboard-config.js';
 import type { ActiveAnswerBody, StatsAnswerBody } from './api-types.js';
 import { createChartCard, type ChartCard, type CsvLink } from './chart-card.js';
@@ -30,29 +31,10 @@ function readControls(form: HTMLFormElement, config: DashboardConfig): Controls 
   return { from, to, granularity: text('granularity') === 'week' ? 'week' : 'day', measure: text('measure') === 'installs' ? 'installs' : 'events', epsilon: epsilon ?? config.defaults.epsilon };
 }
 
-function query(params: Record<string, string | undefined>): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, v);
-  return q.toString();
-}
-
-/** The queries of one chart: JSON address and CSV download per query. */
-function queriesOf(chart: ChartConfig, c: Controls, config: DashboardConfig): { field?: string; url: string; csv: CsvLink }[] {
-  const noise = c.epsilon === null ? {} : { epsilon: String(c.epsilon), mechanism: config.defaults.mechanism };
-  const range = { from: c.from, to: c.to };
-  const make = (path: string, params: Record<string, string | undefined>, label: string, file: string, field?: string) => {
-    const q = query({ ...params, ...range, ...noise });
-    return { ...(field === undefined ? {} : { field }), url: `${config.apiBase}/${path}?${q}`, csv: { label, href: `${config.apiBase}/${path}?${q}&format=csv`, file } };
-  };
-  if (chart.kind === 'active') return [make('stats/active', { granularity: chart.granularity ?? 'day' }, chart.title, `${chart.id}.csv`)];
-  if (chart.kind === 'consent') return (chart.fields ?? []).map((f) => make('stats', { event: chart.event, groupBy: f, granularity: c.granularity }, chart.fieldLabels[f] ?? f, `${chart.id}-${f}.csv`, f));
-  return [make('stats', { event: chart.event, groupBy: chart.field, granularity: chart.granularity ?? c.granularity }, chart.title, `${chart.id}.csv`)];
-}
-
 async function load(chart: ChartConfig, card: ChartCard, c: Controls, config: DashboardConfig, rules: HTMLElement): Promise<void> {
   card.loading();
-  const queries = queriesOf(chart, c, config);
-  const csv = queries.map((q) => q.csv);
+  const queries = chartQueries(chart, c, config.defaults).map((q) => ({ ...q, url: `${config.apiBase}/${q.path}?${q.query}` }));
+  const csv: CsvLink[] = queries.map((q) => ({ label: q.csv.label, file: q.csv.file, href: `${q.url}&format=csv` }));
   const retry = (): void => void load(chart, card, c, config, rules);
   const signIn = `${config.apiBase.replace(/\/api$/, '')}/login`;
   let model: ChartModel;

@@ -1,7 +1,7 @@
 import uPlot from 'uplot';
 import type { ChartModel } from './chart-model.js';
 import { formatTick, periodLabel } from './format.js';
-import { inkColors, seriesColor } from './palette.js';
+import { inkColors, prefersDark, seriesColor } from './palette.js';
 
 /** A drawn chart that follows its container's width. */
 export interface DrawnChart {
@@ -48,8 +48,9 @@ function stackOf(model: ChartModel): number[][] {
  * percentages. Periods holding a suppressed cell get a hatched mark (with the number of such
  * cells when more than one) above their bar or point; noised series are outlined dashed.
  */
-export function renderChart(host: HTMLElement, model: ChartModel): DrawnChart {
-  const ink = inkColors();
+export function renderChart(host: HTMLElement, model: ChartModel, initialWidth: number): DrawnChart {
+  const dark = prefersDark();
+  const ink = inkColors(dark);
   const n = model.periods.length;
   const noised = model.noise !== null;
   const stacked = model.shape === 'stacked' ? stackOf(model) : null;
@@ -66,7 +67,7 @@ export function renderChart(host: HTMLElement, model: ChartModel): DrawnChart {
   const series: uPlot.Series[] = [{}];
   const data: uPlot.AlignedData = [xs, ...order.map((i) => (stacked !== null ? stacked[i]! : model.series[i]!.values.map((v) => v)))] as uPlot.AlignedData;
   for (const i of order) {
-    const color = seriesColor(i);
+    const color = seriesColor(i, dark);
     series.push(
       model.shape === 'lines'
         ? { label: model.series[i]!.label, stroke: color, width: 2, spanGaps: false, points: { show: true, size: 5, stroke: color, fill: color }, ...(noised ? { dash: [5, 3] } : {}) }
@@ -74,9 +75,9 @@ export function renderChart(host: HTMLElement, model: ChartModel): DrawnChart {
     );
   }
 
-  const width = (): number => Math.max(240, Math.floor(host.clientWidth));
+  const width = (measured: number): number => Math.max(240, Math.floor(measured));
   const opts: uPlot.Options = {
-    width: width(),
+    width: width(initialWidth),
     height: HEIGHT,
     legend: { show: false },
     cursor: { show: false },
@@ -122,8 +123,8 @@ export function renderChart(host: HTMLElement, model: ChartModel): DrawnChart {
     },
   };
   const plot = new uPlot(opts, data, host);
-  const observer = new ResizeObserver(() => {
-    const w = width();
+  const observer = new ResizeObserver((entries) => {
+    const w = width(entries[entries.length - 1]?.contentRect.width ?? initialWidth);
     if (w !== plot.width) plot.setSize({ width: w, height: HEIGHT });
   });
   observer.observe(host);
