@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
     subjects: createRateLimiter({ limit: options.subjectsPerHour, windowMs: 3_600_000 }, now),
     stats: createRateLimiter({ limit: options.statsPerMinute, windowMs: 60_000 }, now),
   };
+  const limits: Record<LimitName, number> = { ingest: options.ingestPerMinute, subjects: options.subjectsPerHour, stats: options.statsPerMinute };
   const tokenDigest = digest(deps.adminToken);
 
   const app = fastify({
@@ -123,7 +124,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
       if (--inFlight === 0) for (const done of drained.splice(0)) done();
     });
     const limit = request.routeOptions.config?.limit;
-    if (limit === undefined) return undefined;
+    if (limit === undefined || limits[limit] <= 0) return undefined;
     // The address is hashed under a key rotated daily and kept only in memory; it is never stored or logged.
     const decision = limiters[limit].take(keyer.keyOf(request.ip));
     if (decision.allowed) return undefined;

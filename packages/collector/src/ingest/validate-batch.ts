@@ -58,6 +58,19 @@ export function createBatchValidator(registry: CatalogRegistry, rules: BatchRule
     },
   });
 
+  // Periods repeat across batches (a day's traffic names one or two): parse each once.
+  const periods = new Map<string, { startMs: number; endMs: number; linkage: string; firstDay: string; lastDay: string } | null>();
+  const periodOf = (period: string) => {
+    let hit = periods.get(period);
+    if (hit === undefined) {
+      const range = periodRange(period);
+      hit = range === null ? null : { ...range, firstDay: dayOf(range.startMs), lastDay: dayOf(range.endMs - DAY_MS) };
+      if (periods.size >= 4096) periods.clear();
+      periods.set(period, hit);
+    }
+    return hit;
+  };
+
   return (body, nowMs) => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new CollectorError('INVALID_BATCH', 'the body must be a JSON object');
     const b = body as Record<string, unknown>;
@@ -74,7 +87,7 @@ export function createBatchValidator(registry: CatalogRegistry, rules: BatchRule
     if (catalog === undefined) {
       throw new CollectorError('UNKNOWN_CATALOG', `catalog ${batch.catalog.id.slice(0, 64)} ${batch.catalog.version.slice(0, 32)} is not accepted here; accepted: ${registry.id} ${registry.versions.map((c) => c.version).join(', ')}`);
     }
-    const range = periodRange(batch.period);
+    const range = periodOf(batch.period);
     if (range === null) throw new CollectorError('INVALID_BATCH', 'the period is not a valid day, ISO week or month', [{ path: 'period', reason: 'invalid_format', message: 'expected YYYY-MM-DD, YYYY-Www or YYYY-MM' }]);
     if (range.linkage !== registry.linkage) {
       throw new CollectorError('INVALID_BATCH', `the period is a ${range.linkage}, but catalog ${registry.id} links reports by ${registry.linkage}`, [{ path: 'period', reason: 'wrong_linkage', message: `expected a ${registry.linkage}` }]);
@@ -83,8 +96,7 @@ export function createBatchValidator(registry: CatalogRegistry, rules: BatchRule
     if (range.endMs < nowMs - rules.maxPeriodAgeDays * DAY_MS) {
       throw new CollectorError('PERIOD_TOO_OLD', `the period ended more than ${rules.maxPeriodAgeDays} days ago`, [{ path: 'period', reason: 'too_old', message: `periods older than ${rules.maxPeriodAgeDays} days are refused` }]);
     }
-    const firstDay = dayOf(range.startMs);
-    const lastDay = dayOf(range.endMs - DAY_MS);
+    const { firstDay, lastDay } = range;
 
     const fieldIssues: ErrorDetail[] = [];
     const timeIssues: ErrorDetail[] = [];

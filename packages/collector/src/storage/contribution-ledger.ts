@@ -85,7 +85,7 @@ export class ContributionLedger {
   readonly #resident = new Map<string, PeriodState>();
   // Older periods that arrived in bulk (a fleet sending a backlog), kept whole in LRU order.
   readonly #backlog = new Map<string, PeriodState>();
-  readonly #interned = new Map<string, Map<WireValue, WireValue>>();
+  readonly #interned = new Map<string, Map<string, Map<WireValue, WireValue>>>();
 
   /** @param layouts one per stored event kind  @param loader reads what the store holds */
   constructor(layouts: readonly LedgerLayout[], loader: LedgerLoader, options: ContributionLedgerOptions = {}) {
@@ -261,11 +261,15 @@ export class ContributionLedger {
   // Rows of the hot periods stay in memory; sharing equal strings keeps that to a few bytes a value.
   #intern(event: string, field: string, value: WireValue): WireValue {
     if (typeof value !== 'string') return value;
-    const key = `${event}\u0000${field}`;
-    let table = this.#interned.get(key);
+    let byField = this.#interned.get(event);
+    if (byField === undefined) {
+      byField = new Map();
+      this.#interned.set(event, byField);
+    }
+    let table = byField.get(field);
     if (table === undefined) {
       table = new Map();
-      this.#interned.set(key, table);
+      byField.set(field, table);
     }
     const hit = table.get(value);
     if (hit !== undefined) return hit;

@@ -316,10 +316,9 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     for (const p of planned) {
       if (p.result.duplicate) continue;
       const b = p.batch;
-      const range = periodRange(b.period)!;
       batches.appendVarchar(b.batchKey);
       batches.appendVarchar(b.period);
-      batches.appendDate(new DuckDBDateValue(Math.floor((range.endMs - 1) / ONE_DAY_MS)));
+      batches.appendDate(periodEndDate(b.period));
       batches.appendInteger(p.result.accepted);
       batches.appendInteger(p.result.bounded);
       batches.endRow();
@@ -346,7 +345,7 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
                 events.appendUSmallInt(e.id);
                 break;
               case 'day':
-                events.appendDate(new DuckDBDateValue(epochDay(row.day)));
+                events.appendDate(dateValue(row.day));
                 break;
               case 'period':
                 events.appendVarchar(b.period);
@@ -382,6 +381,27 @@ export function createDuckDbStore(options: DuckDbStoreOptions): DuckDbStore {
     for (let i = 0; i < conditions.length; i += 200) {
       await writer.run(`DELETE FROM candor_rollup_days WHERE ${conditions.slice(i, i + 200).join(' OR ')}`);
     }
+  }
+
+  // Days and periods repeat across rows: their DuckDB date values are made once.
+  const dates = new Map<string, DuckDBDateValue>();
+  function dateValue(day: string): DuckDBDateValue {
+    let d = dates.get(day);
+    if (d === undefined) {
+      if (dates.size >= 4096) dates.clear();
+      d = new DuckDBDateValue(epochDay(day));
+      dates.set(day, d);
+    }
+    return d;
+  }
+  function periodEndDate(period: string): DuckDBDateValue {
+    const key = `end:${period}`;
+    let d = dates.get(key);
+    if (d === undefined) {
+      d = new DuckDBDateValue(Math.floor((periodRange(period)!.endMs - 1) / ONE_DAY_MS));
+      dates.set(key, d);
+    }
+    return d;
   }
 
   /** Field names by slot, per event id: what the appender writes into each value column. */
