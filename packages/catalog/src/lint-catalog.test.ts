@@ -117,6 +117,12 @@ describe('lintCatalog', () => {
     for (const p of lintCatalog(bad)) expect(Object.hasOwn(LINT_CODES, p.code)).toBe(true);
   });
 
+  it('names, without throwing, a category that cannot become a string (found by the property below)', () => {
+    const junk = { id: '', version: {}, categories: {}, events: { '': { category: { toString: null }, fields: {}, sampled: [], auto: 0 } } };
+    const problems = lintCatalog(junk as unknown as CatalogSpec);
+    expect(problems.some((p) => p.code === 'unknown_category' && p.message.includes('(object)'))).toBe(true);
+  });
+
   it('never throws, whatever it is given', () => {
     fc.assert(
       fc.property(fc.anything({ withNullPrototype: true }), (junk) => {

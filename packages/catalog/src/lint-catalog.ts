@@ -38,6 +38,11 @@ const RESERVED = new Set(['constructor', 'prototype', 'hasOwnProperty', 'isProto
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Names a declared value in a message without calling anything on it (catalogs are untrusted modules). */
+function show(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 64) : typeof value === 'number' || typeof value === 'boolean' ? String(value) : `(${value === null ? 'null' : typeof value})`;
+}
+
 function blank(s: unknown): boolean {
   return typeof s !== 'string' || s.trim().length === 0;
 }
@@ -47,6 +52,16 @@ function blank(s: unknown): boolean {
  * shape (catalogs are loaded from user modules), never throws.
  */
 export function lintCatalog(spec: CatalogSpec): LintProblem[] {
+  try {
+    return lintDeclaration(spec);
+  } catch {
+    // A hostile or broken module (a getter that throws, a value that cannot become a string):
+    // name it as one problem rather than crash the review.
+    return [{ severity: 'error', code: 'invalid_metadata', path: 'catalog', message: 'the catalog could not be read: a value in it throws when inspected' }];
+  }
+}
+
+function lintDeclaration(spec: CatalogSpec): LintProblem[] {
   const out: LintProblem[] = [];
   const err = (code: LintCode, path: string, message: string): void => void out.push({ severity: 'error', code, path, message });
   if (typeof spec !== 'object' || spec === null) {
@@ -85,11 +100,11 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
     if (blank(e?.description)) err('missing_description', name, 'the event has no description');
     if (blank(e?.purpose)) err('missing_purpose', name, 'the event does not say why it is collected');
     const category = typeof e?.category === 'string' && Object.hasOwn(categories, e.category) ? categories[e.category] : undefined;
-    if (category === undefined) err('unknown_category', name, `the event names category "${String(e?.category)}", which is not declared`);
+    if (category === undefined) err('unknown_category', name, `the event names category "${show(e?.category)}", which is not declared`);
     if (typeof e?.retentionDays !== 'number' || !Number.isInteger(e.retentionDays) || e.retentionDays <= 0) {
       err('missing_retention', name, 'the event needs a retention in whole days');
     } else if (category && typeof category.maxRetentionDays === 'number' && e.retentionDays > category.maxRetentionDays) {
-      err('retention_above_maximum', name, `retention of ${e.retentionDays} days exceeds the ${String(e.category)} category's maximum of ${category.maxRetentionDays}`);
+      err('retention_above_maximum', name, `retention of ${e.retentionDays} days exceeds the ${show(e.category)} category's maximum of ${category.maxRetentionDays}`);
     }
     if (typeof e?.maxPerPeriod !== 'number' || !Number.isInteger(e.maxPerPeriod) || e.maxPerPeriod <= 0) {
       err('invalid_bound', name, 'the event needs maxPerPeriod, a positive whole number of reports per linkage period');
@@ -98,8 +113,8 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
       err('invalid_sampling', name, 'sampled must name a count event and its count field');
     } else if (e?.sampled !== undefined) {
       const countEvent = typeof e.sampled.countEvent === 'string' && Object.hasOwn(events, e.sampled.countEvent) ? events[e.sampled.countEvent] : undefined;
-      if (countEvent === undefined) err('invalid_sampling', name, `the count event "${String(e.sampled.countEvent)}" is not declared`);
-      else if (!Object.hasOwn(countEvent.fields ?? {}, e.sampled.countField)) err('invalid_sampling', name, `the count event has no field "${String(e.sampled.countField)}"`);
+      if (countEvent === undefined) err('invalid_sampling', name, `the count event "${show(e.sampled.countEvent)}" is not declared`);
+      else if (!Object.hasOwn(countEvent.fields ?? {}, e.sampled.countField)) err('invalid_sampling', name, `the count event has no field "${show(e.sampled.countField)}"`);
       else if (countEvent.category !== e.category) err('invalid_sampling', name, 'the count event must belong to the same category');
     }
     if (e?.auto === 'consent-state') {
@@ -125,7 +140,7 @@ export function lintCatalog(spec: CatalogSpec): LintProblem[] {
       }
       for (const p of g.problems ?? []) err('invalid_generalizer', path, p);
       if (g.freeText && category?.allowsFreeText !== true) {
-        err('free_text_outside_crash', path, `the field accepts free text, which only crash reports may carry (category "${String(e.category)}" does not allow it)`);
+        err('free_text_outside_crash', path, `the field accepts free text, which only crash reports may carry (category "${show(e.category)}" does not allow it)`);
       }
       const rawKeys = g.inputs ?? [typeof f.from === 'string' ? f.from : fieldName];
       for (const k of rawKeys) {
