@@ -41,6 +41,14 @@ export function tally(list) {
   return out;
 }
 
+/** A tally as text: "51 × 200, 30 × 415 UNSUPPORTED_MEDIA_TYPE", most frequent first. */
+export function tallyText(t) {
+  return Object.entries(t)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v} × ${k}`)
+    .join(', ');
+}
+
 /** Runs `fn` over `items` with at most `n` in flight; resolves to the results in order. */
 export async function pool(items, n, fn) {
   const out = new Array(items.length);

@@ -8,7 +8,8 @@ const cell = (v) => String(v ?? '—').replaceAll('|', '\\|').replaceAll('\n', '
 const n = (v) => (typeof v === 'number' ? Math.round(v).toLocaleString('en-US') : cell(v));
 
 function dropped(d) {
-  if (!d || Object.keys(d).length === 0) return '0';
+  if (d === undefined) return '—';
+  if (Object.keys(d).length === 0) return '0';
   return Object.entries(d)
     .map(([k, v]) => `${n(v)} ${k.replaceAll('_', ' ')}`)
     .join(', ');

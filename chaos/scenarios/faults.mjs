@@ -118,7 +118,7 @@ async function killLoop(ctx) {
     id: 'kill-9',
     title: 'Collector killed -9 and restarted',
     faults: `${run.faultInfo.kills} × SIGKILL of the collector under load, down ${Math.min(...run.faultInfo.downMs)}–${Math.max(...run.faultInfo.downMs)} ms each; restarts took ${Math.min(...times)}–${Math.max(...times)} ms to listen`,
-    loadNote: `${fmt(run.books.duplicates)} events in batches the collector had committed before a kill cut its answer (answered as duplicates on retry)`,
+    loadNote: `${fmt(run.books.duplicates)} event(s) in batches the collector had committed before a kill cut its answer (answered as duplicates on retry, stored once)`,
     bars: [bar('every restart came up ready', run.env.starts.every((s) => s.ready), `${run.env.starts.filter((s) => s.ready).length} of ${run.env.starts.length}`)],
   });
 }
@@ -206,7 +206,7 @@ async function diskFull(ctx) {
   return row(run, {
     id: 'disk-full',
     title: "SDK's data directory out of space",
-    faults: `${method.describe} of ${bytes / 1024} KiB${fill ? `, filled by another file (${fill.error})` : ''}, while the collector was unreachable, at 20 events/s per install for 8 s`,
+    faults: `${method.describe} of ${bytes / 1048576 >= 1 ? `${bytes / 1048576} MiB` : `${bytes / 1024} KiB`}${fill ? `, filled by another file (${fill.error})` : ''}, while the collector was unreachable, at 20 events/s per install for 8 s`,
     bars: [
       bar('the host kept running and answering', run.env.unexpectedExits.length === 0 && alive.length === 8, `${alive.length} of 8 checks answered while the disk was full (slowest ${Math.max(0, ...alive)} ms)`),
       bar('the SDK counted what it dropped', storageErrors > 0 && (during?.dropped.storage_error ?? 0) > 0, `${fmt(storageErrors)} events dropped as storage_error; warnings: ${JSON.stringify(run.warnings)}`),

@@ -14,6 +14,7 @@ import { adminTokens } from '../hostile/admin.mjs';
 import { fuzzEndpoints, fuzzMutations } from '../hostile/fuzz.mjs';
 import { oversized, slowloris } from '../hostile/slow.mjs';
 import { pseudonymAttacks, replays, subjectRateLimit } from '../hostile/subjects.mjs';
+import { tallyText } from '../hostile/verdicts.mjs';
 import { browserAttacks, csrfAndFraming, prototypePollution } from '../hostile/web.mjs';
 import { dayOf } from '@candor/protocol';
 
@@ -117,7 +118,7 @@ export async function runHostile(ctx) {
     title: 'Fuzzing every collector endpoint (fast-check)',
     load: `${fmt(fuzz.sent)} generated requests to all ${9} endpoints (methods, paths, headers, encodings, bodies), seed ${fuzz.seed}`,
     faults: NA,
-    badInputs: `${fmt(fuzz.sent - fuzz.validSent)} invalid; answers ${JSON.stringify(fuzz.statuses)}`,
+    badInputs: `${fmt(fuzz.sent - fuzz.validSent)} invalid; answers: ${tallyText(fuzz.statuses)}`,
     accepted: fuzz.validSent,
     delivered: NA,
     lost: NA,
@@ -130,7 +131,7 @@ export async function runHostile(ctx) {
     title: 'Mutation fuzzing of real batches',
     load: `${fmt(mutation.sent)} mutants of ${captured.length} batches the SDK sent (bytes, JSON values and keys, gzip), seed ${mutation.seed}`,
     faults: NA,
-    badInputs: `${fmt(mutation.sent - mutation.validSent)} invalid; answers ${JSON.stringify(mutation.statuses)}`,
+    badInputs: `${fmt(mutation.sent - mutation.validSent)} invalid; answers: ${tallyText(mutation.statuses)}`,
     accepted: mutation.validSent,
     delivered: NA,
     lost: NA,
@@ -231,7 +232,7 @@ export async function runHostile(ctx) {
     title: 'Prototype pollution through every JSON input',
     load: `${pollution?.requests ?? 0} requests (batches, subject requests, statistics queries, dashboard forms, privacy tab) and ${pollution?.sdkRecords ?? 0} raw SDK events, in one process`,
     faults: NA,
-    badInputs: `__proto__ and constructor.prototype payloads; answers ${JSON.stringify(Object.fromEntries(pollution?.statuses ?? []))}`,
+    badInputs: `__proto__ and constructor.prototype payloads; answers: ${tallyText(Object.fromEntries(pollution?.statuses ?? []))}`,
     accepted: NA,
     delivered: NA,
     lost: NA,

@@ -136,7 +136,7 @@ export async function runSoak(ctx) {
     title: 'Soak',
     load: `${fmt(p.installs)} installs (real SDK clients, ${p.hosts} processes) for ${(elapsedS / 60).toFixed(1)} min over ${p.days} simulated days; ${fmt(during.calls / elapsedS)} host calls/s, ${fmt(counts.distinctBatchKeys)} batches (${(counts.distinctBatchKeys / elapsedS).toFixed(1)}/s)`,
     faults: `none; ${toggled.length} owners turned playback off half-way`,
-    badInputs: `${fmt(invalid)} invalid host events (titles and paths in the wrong fields)`,
+    badInputs: `${fmt(invalid)} invalid host events (titles and paths in the wrong fields), all refused by the catalog`,
     accepted: cmp.expected,
     delivered: cmp.stored,
     lost: cmp.missing,
