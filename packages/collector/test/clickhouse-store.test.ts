@@ -5,7 +5,7 @@ import { StoreUnavailableError } from '../src/errors.js';
 import { createClickHouseStore, type ClickHouseStore } from '../src/storage/clickhouse/clickhouse-store.js';
 import { BOOKKEEPING, SHARDING_KEY_SQL } from '../src/storage/clickhouse/schema.js';
 import { stringLiteral } from '../src/storage/clickhouse/sql-literal.js';
-import type { AggregateQuery } from '../src/storage/contract.js';
+import type { AggregateQuery, AppendEvent, StoreSchema } from '../src/storage/contract.js';
 import { dropDatabase, freshDatabase, useClickHouseCluster } from './clickhouse-harness.js';
 import { CONTRACT_SCHEMA, batchOf, clientSession, hex, playback } from './storage-contract.js';
 
@@ -130,6 +130,11 @@ describe('ClickHouse store', () => {
       { period: DAY, values: ['web'], events: 1, installs: 1, peakInstalls: 1 },
     ]);
     expect(await count(home, `SELECT count() AS n FROM ${database}.${BOOKKEEPING.hidden} WHERE write_id = 12345 AND scope = 'write'`)).toBe(1);
+    // The hidden attempt stays on disk until maintenance removes it in bulk.
+    const physical = `SELECT count() AS n FROM ${database}.${table} WHERE write_id = 12345`;
+    expect(await count(home, physical)).toBe(1);
+    await a.maintain();
+    await expect.poll(() => count(home, physical), { timeout: 30_000, interval: 200 }).toBe(0);
   });
 
   it('hides deleted subjects at once, before the mutation has run, and the mutation removes the rows later', async () => {
@@ -155,6 +160,41 @@ describe('ClickHouse store', () => {
     await clients[home]!.command({ query: `SYSTEM START MERGES ${database}.${table}` });
     await expect.poll(() => count(home, physical), { timeout: 30_000, interval: 200 }).toBe(0);
     expect(await a.queryAggregates(q)).toEqual([{ period: DAY, values: [], events: 1, installs: 1, peakInstalls: 1 }]);
+  });
+
+  it('counts distinct installs from first flags, and exactly from uniqExact where rows predate a grouped field', async () => {
+    database = freshDatabase();
+    const v1: StoreSchema = { catalogId: 'c', linkage: 'day', events: [{ name: 'x', category: 'usage', maxPerPeriod: 5, fields: [{ name: 'a', type: 'string', groupable: true }] }] };
+    const v2: StoreSchema = { ...v1, events: [{ ...v1.events[0]!, fields: [...v1.events[0]!.fields, { name: 'b', type: 'boolean', groupable: true }] }] };
+    const open = async (schema: StoreSchema): Promise<ClickHouseStore> => {
+      const st = createClickHouseStore({ urls: cluster().urls, database, cluster: cluster().cluster, now: () => T0, flushIntervalMs: 0 });
+      await st.open(schema);
+      return st;
+    };
+    const e = (a: string, b?: boolean): AppendEvent => ({ event: 'x', day: DAY, maxPerPeriod: 5, fields: b === undefined ? { a } : { a, b } });
+    const p1 = hex(32);
+    const p2 = hex(32);
+    let st = await open(v1);
+    stores = [st];
+    await st.append(batchOf(p1, DAY, [e('u'), e('u'), e('v')]));
+    await st.close();
+    st = await open(v2);
+    stores = [st];
+    await st.append(batchOf(p1, DAY, [e('u', true), e('v', false)]));
+    await st.append(batchOf(p2, DAY, [e('u', true), e('u', true)]));
+    const q = (groupBy: string[]): AggregateQuery => ({ event: 'x', groupBy, from: DAY, to: DAY, granularity: 'day' });
+    expect((await st.queryAggregates(q(['a']))).map((c) => [c.values, c.events, c.installs])).toEqual([
+      [['u'], 5, 2],
+      [['v'], 2, 1],
+    ]);
+    // Rows of the first version have no b (null) and no flag for it: the answer is still exact.
+    expect((await st.queryAggregates(q(['a', 'b']))).map((c) => [c.values, c.events, c.installs])).toEqual([
+      [['u', null], 2, 1],
+      [['u', true], 3, 2],
+      [['v', null], 1, 1],
+      [['v', false], 1, 1],
+    ]);
+    expect(st.tables().get('x')!.positions.map((p) => p.field)).toEqual(['a', 'b']);
   });
 
   it('applies retention by dropping whole day partitions (batch keys: whole months)', async () => {

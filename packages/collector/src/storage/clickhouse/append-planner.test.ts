@@ -1,16 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { AppendBatch, AppendEvent } from '../contract.js';
-import { planAppends, winnerOf, type VisibleMarker, type VisibleRows } from './append-planner.js';
+import { firstFlags } from '../subsets.js';
+import { planAppends, winnerOf, type VisibleMarker, type VisibleRow } from './append-planner.js';
 
 const P = 'a'.repeat(64);
 const DAY = '2026-11-20';
+const positions = (): readonly string[] => ['device', 'hdr'];
 
-function ev(event: string, maxPerPeriod: number): AppendEvent {
-  return { event, day: DAY, maxPerPeriod, fields: {} };
+function ev(event: string, maxPerPeriod: number, fields: Record<string, string | boolean> = {}): AppendEvent {
+  return { event, day: DAY, maxPerPeriod, fields };
 }
 
 function batch(batchKey: string, events: AppendEvent[], pseudonym = P): AppendBatch {
   return { batchKey, pseudonym, period: DAY, catalogVersion: '1', events };
+}
+
+function held(batchKey: string, writeId: bigint, event: string, values: (string | boolean | null)[] = [null, null], periodDay = DAY): VisibleRow {
+  return { batchKey, writeId, pseudonym: P, periodDay, event, values };
 }
 
 function ids(): () => bigint {
@@ -24,15 +30,15 @@ describe('planAppends', () => {
       { batchKey: 'k1', writeId: 9n, accepted: 1, bounded: 0 },
       { batchKey: 'k1', writeId: 3n, accepted: 2, bounded: 1 },
     ];
-    const [p] = planAppends([batch('k1', [ev('x', 5)])], [DAY], markers, [], ids());
+    const [p] = planAppends([batch('k1', [ev('x', 5)])], [DAY], markers, [], positions, ids());
     expect(p).toEqual({ kind: 'duplicate', result: { accepted: 2, bounded: 1, duplicate: true, byEvent: {} }, extraMarkers: [9n] });
     expect(winnerOf(markers)?.writeId).toBe(3n);
     expect(winnerOf([])).toBeUndefined();
   });
 
   it('bounds per pseudonym, period and event over stored rows, earlier batches of the group, and the batch itself', () => {
-    const rows: VisibleRows[] = [{ batchKey: 'old', writeId: 1n, pseudonym: P, periodDay: DAY, event: 'x', count: 2 }];
-    const plans = planAppends([batch('k1', [ev('x', 3), ev('x', 3), ev('y', 1)]), batch('k2', [ev('x', 3), ev('y', 1), ev('y', 1)]), batch('k3', [ev('x', 3)], 'b'.repeat(64))], [DAY, DAY, DAY], [], rows, ids());
+    const rows = [held('old', 1n, 'x'), held('old', 1n, 'x')];
+    const plans = planAppends([batch('k1', [ev('x', 3), ev('x', 3), ev('y', 1)]), batch('k2', [ev('x', 3), ev('y', 1), ev('y', 1)]), batch('k3', [ev('x', 3)], 'b'.repeat(64))], [DAY, DAY, DAY], [], rows, positions, ids());
     expect(plans.map((p) => (p.kind === 'write' ? [p.result.accepted, p.result.bounded, p.rows.map((r) => r.seq)] : p.kind))).toEqual([
       [2, 1, [0, 2]],
       [0, 3, []],
@@ -43,23 +49,33 @@ describe('planAppends', () => {
     expect(first.kind === 'write' && first.writeId).toBe(100n);
   });
 
-  it('hides an uncommitted earlier attempt of the same key and does not count its rows', () => {
-    const rows: VisibleRows[] = [
-      { batchKey: 'k1', writeId: 7n, pseudonym: P, periodDay: DAY, event: 'x', count: 1 },
-      { batchKey: 'other', writeId: 8n, pseudonym: P, periodDay: DAY, event: 'x', count: 1 },
-    ];
-    const [p] = planAppends([batch('k1', [ev('x', 2), ev('x', 2)])], [DAY], [], rows, ids());
+  it('sets first flags against the rows the pseudonym holds in the period and those planned before', () => {
+    const rows = [held('old', 1n, 'x', ['tv', false])];
+    const plans = planAppends([batch('k1', [ev('x', 5, { device: 'tv', hdr: true }), ev('x', 5, { device: 'tv', hdr: true })])], [DAY], [], rows, positions, ids());
+    const p = plans[0]!;
+    if (p.kind !== 'write') throw new Error('expected a write');
+    expect(p.rows[0]!.flags).toEqual(firstFlags(['tv', true], [['tv', false]]));
+    expect(p.rows[1]!.flags).toEqual(firstFlags(['tv', true], [['tv', false], ['tv', true]]));
+    // {} and {device} were seen already; {hdr} and {device, hdr} are new for the first row only.
+    expect(p.rows[0]!.flags[0]! & 0b1111n).toBe(0b1100n);
+    expect(p.rows[1]!.flags[0]! & 0b1111n).toBe(0n);
+  });
+
+  it('hides an uncommitted earlier attempt of the same key and neither counts nor compares its rows', () => {
+    const rows = [held('k1', 7n, 'x', ['tv', true]), held('other', 8n, 'x', ['web', false])];
+    const [p] = planAppends([batch('k1', [ev('x', 2, { device: 'tv', hdr: true }), ev('x', 2)])], [DAY], [], rows, positions, ids());
     expect(p).toMatchObject({ kind: 'write', orphans: [7n], result: { accepted: 1, bounded: 1 } });
+    if (p?.kind !== 'write') throw new Error('expected a write');
+    expect(p.rows[0]!.flags).toEqual(firstFlags(['tv', true], [['web', false]]));
   });
 
   it('answers a key repeated inside one group from its first occurrence', () => {
-    const plans = planAppends([batch('k1', [ev('x', 5)]), batch('k1', [ev('x', 5)])], [DAY, DAY], [], [], ids());
+    const plans = planAppends([batch('k1', [ev('x', 5)]), batch('k1', [ev('x', 5)])], [DAY, DAY], [], [], positions, ids());
     expect(plans[1]).toEqual({ kind: 'same-as', index: 0 });
   });
 
   it('keeps periods apart', () => {
-    const rows: VisibleRows[] = [{ batchKey: 'old', writeId: 1n, pseudonym: P, periodDay: '2026-11-19', event: 'x', count: 1 }];
-    const [p] = planAppends([batch('k1', [ev('x', 1)])], [DAY], [], rows, ids());
+    const [p] = planAppends([batch('k1', [ev('x', 1)])], [DAY], [], [held('old', 1n, 'x', [null, null], '2026-11-19')], positions, ids());
     expect(p).toMatchObject({ kind: 'write', result: { accepted: 1, bounded: 0 } });
   });
 });

@@ -4,6 +4,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHous
 import { dayOf, periodOf, periodRange, type WireValue } from '@candor/protocol';
 import { CollectorConfigError, StoreUnavailableError } from '../../errors.js';
 import { compareCells } from '../compare-cells.js';
+import { maskWords, subsetIndex } from '../subsets.js';
 import type {
   AggregateCell,
   AggregateQuery,
@@ -19,7 +20,7 @@ import type {
   StoredEvent,
   StoredFieldType,
 } from '../contract.js';
-import { planAppends, winnerOf, type PlannedAppend, type VisibleMarker, type VisibleRows } from './append-planner.js';
+import { planAppends, winnerOf, type PlannedAppend, type VisibleMarker, type VisibleRow } from './append-planner.js';
 import {
   BOOKKEEPING,
   DISTRIBUTED_SUFFIX,
@@ -29,9 +30,12 @@ import {
   createEventTableSql,
   eventTables,
   fieldColumn,
+  fieldOfColumn,
   fieldType,
+  flagColumn,
   partitionDays,
   shardOf,
+  storedTypeOf,
   type EventTable,
   type ServerFeatures,
   type TableEngine,
@@ -214,6 +218,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     try {
       serverFeatures = await Promise.all(shards.map(probe));
       await Promise.all(shards.map((shard, i) => migrateShard(shard, serverFeatures[i]!)));
+      tables = await readPositions();
     } catch (error) {
       if (error instanceof CollectorConfigError) throw error;
       const e = unavailable('the ClickHouse schema could not be created', error);
@@ -250,7 +255,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
   async function probe(shard: Shard): Promise<ServerFeatures> {
     const [v] = await select<{ v: string }>(shard.client, 'SELECT version() AS v');
     const [f] = await select<{ n: string | number }>(shard.client, "SELECT count() AS n FROM system.merge_tree_settings WHERE name IN ('fsync_after_insert', 'fsync_part_directory')");
-    return { version: v?.v ?? 'unknown', fsyncAfterInsert: Number(f?.n ?? 0) === 2 };
+    const [p] = await select<{ n: string | number }>(shard.client, "SELECT count() AS n FROM system.columns WHERE database = 'system' AND table = 'columns' AND name = 'position'");
+    return { version: v?.v ?? 'unknown', fsyncAfterInsert: Number(f?.n ?? 0) === 2, columnPositions: Number(p?.n ?? 0) === 1 };
   }
 
   async function migrateShard(shard: Shard, features: ServerFeatures): Promise<void> {
@@ -280,16 +286,45 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
         for (const table of distributed ? [t.table, t.distributed] : [t.table]) {
           const have = columns.get(`${table}.${col}`);
           if (have === undefined) {
-            await command(c, `ALTER TABLE ${q(table)} ADD COLUMN ${identifier(col)} ${want}`).catch((error: unknown) => {
-              // Another collector added it a moment ago.
-              if (!/already exists|DUPLICATE_COLUMN|Code: 15\b/.test(messageOf(error))) throw error;
-            });
+            await addColumn(c, table, col, want);
           } else if (have !== want) {
             throw new CollectorConfigError('CONFIG_CATALOG_INCOMPATIBLE', `clickhouse: ${t.event}.${f.name} is stored as ${have}, the catalog now needs ${want}; give the new meaning a new field name`);
           }
         }
       }
+      // Enough first-flag words for every field column the table now has.
+      const fieldColumns = new Set([...existing.filter((r) => r.table === t.table && fieldOfColumn(r.name) !== null).map((r) => r.name), ...t.fields.map((f) => fieldColumn(f.name))]);
+      for (let w = 0; w < maskWords(fieldColumns.size); w++) {
+        for (const table of distributed ? [t.table, t.distributed] : [t.table]) {
+          if (!columns.has(`${table}.${flagColumn(w)}`)) await addColumn(c, table, flagColumn(w), 'UInt64');
+        }
+      }
     }
+  }
+
+  async function addColumn(c: ClickHouseClient, table: string, column: string, type: string): Promise<void> {
+    await command(c, `ALTER TABLE ${q(table)} ADD COLUMN ${identifier(column)} ${type}`).catch((error: unknown) => {
+      // Another collector added it a moment ago.
+      if (!/already exists|DUPLICATE_COLUMN|Code: 15\b/.test(messageOf(error))) throw error;
+    });
+  }
+
+  /** Flag positions: the field columns of each event table in the first shard's order (new ones come last). */
+  async function readPositions(): Promise<Map<string, EventTable>> {
+    const rows = await select<{ table: string; name: string; type: string }>(
+      shards[0]!.client,
+      // 18.16 has no position column but lists each table's columns in their order.
+      `SELECT table, name, type FROM system.columns WHERE database = ${stringLiteral(database)} AND table IN ${inList([...tables.values()].map((t) => stringLiteral(t.table)))}${serverFeatures[0]?.columnPositions === true ? ' ORDER BY table, position' : ''}`,
+    );
+    const out = new Map<string, EventTable>();
+    for (const t of tables.values()) {
+      const positions = rows.flatMap((r) => {
+        const field = r.table === t.table ? fieldOfColumn(r.name) : null;
+        return field === null ? [] : [{ field, type: t.fieldsByName.get(field)?.type ?? storedTypeOf(r.type) }];
+      });
+      out.set(t.event, { ...t, positions });
+    }
+    return out;
   }
 
   // ---- append: group commit per shard ---------------------------------------------------------
@@ -328,29 +363,37 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     }
   }
 
-  async function lookup(shard: Shard, group: readonly Pending[]): Promise<{ markers: VisibleMarker[]; rows: VisibleRows[] }> {
+  async function lookup(shard: Shard, group: readonly Pending[]): Promise<{ markers: VisibleMarker[]; rows: VisibleRow[] }> {
     const keys = inList([...new Set(group.map((p) => p.batch.batchKey))].map(hexLiteral));
     const pseudonyms = inList([...new Set(group.map((p) => p.batch.pseudonym))].map(hexLiteral));
-    const days = [...new Set(group.map((p) => p.periodDay))];
-    const dayList = inList(days.map(dateLiteral));
-    const parts = [
-      `SELECT 'm' AS kind, batch_key, toString(write_id) AS w, '' AS event, pseudonym, toString(period_day) AS pd, accepted AS a, bounded AS b
-         FROM ${q(BOOKKEEPING.batches)} WHERE batch_key IN ${keys} AND ${hiddenFilter(null)}`,
-      // Only the kinds this group carries: their counts bound it, and a batch's earlier attempt wrote only to them.
-      ...[...new Set(group.flatMap((p) => p.batch.events.map((e) => e.event)))].map(tableOf).map(
-        (t) => `SELECT 'r' AS kind, batch_key, toString(write_id) AS w, ${stringLiteral(t.event)} AS event, pseudonym, toString(period_day) AS pd, toUInt32(count()) AS a, toUInt32(0) AS b
-         FROM ${q(t.table)} WHERE period_day IN ${dayList} AND pseudonym IN ${pseudonyms}
-          AND write_id NOT IN (SELECT write_id FROM ${q(BOOKKEEPING.hidden)} WHERE scope IN ('write', ${stringLiteral(t.event)}) AND period_day IN ${dayList})
-         GROUP BY batch_key, write_id, pseudonym, period_day`,
+    const dayList = inList([...new Set(group.map((p) => p.periodDay))].map(dateLiteral));
+    // Only the kinds this group carries: their rows bound it and give its first flags, and a
+    // batch's earlier attempt wrote only to them. One query per table, all at once.
+    const kinds = [...new Set(group.flatMap((p) => p.batch.events.map((e) => e.event)))].map(tableOf);
+    const [found, ...perTable] = await Promise.all([
+      select<{ batch_key: string; w: string; a: number | string; b: number | string }>(
+        shard.client,
+        `SELECT batch_key, toString(write_id) AS w, accepted AS a, bounded AS b FROM ${q(BOOKKEEPING.batches)} WHERE batch_key IN ${keys} AND ${hiddenFilter(null)}`,
+        POINT_SETTINGS,
       ),
-    ];
-    const found = await select<{ kind: string; batch_key: string; w: string; event: string; pseudonym: string; pd: string; a: number | string; b: number | string }>(shard.client, parts.join('\nUNION ALL\n'), POINT_SETTINGS);
-    const markers: VisibleMarker[] = [];
-    const rows: VisibleRows[] = [];
-    for (const r of found) {
-      if (r.kind === 'm') markers.push({ batchKey: r.batch_key, writeId: BigInt(r.w), accepted: Number(r.a), bounded: Number(r.b) });
-      else rows.push({ batchKey: r.batch_key, writeId: BigInt(r.w), pseudonym: r.pseudonym, periodDay: r.pd, event: r.event, count: Number(r.a) });
-    }
+      ...kinds.map((t) =>
+        select<Record<string, unknown>>(
+          shard.client,
+          `SELECT batch_key, toString(write_id) AS w, pseudonym, toString(period_day) AS pd${t.positions.map((p, i) => `, ${identifier(fieldColumn(p.field))} AS p${i}`).join('')}
+             FROM ${q(t.table)} WHERE period_day IN ${dayList} AND pseudonym IN ${pseudonyms}
+              AND write_id NOT IN (SELECT write_id FROM ${q(BOOKKEEPING.hidden)} WHERE scope IN ('write', ${stringLiteral(t.event)}) AND period_day IN ${dayList})`,
+          POINT_SETTINGS,
+        ),
+      ),
+    ]);
+    const markers = found.map((r) => ({ batchKey: r.batch_key, writeId: BigInt(r.w), accepted: Number(r.a), bounded: Number(r.b) }));
+    const rows: VisibleRow[] = [];
+    kinds.forEach((t, k) => {
+      for (const r of perTable[k]!) {
+        const values = t.positions.map((p, i) => fromColumn(r[`p${i}`], p.type));
+        rows.push({ batchKey: String(r.batch_key), writeId: BigInt(String(r.w)), pseudonym: String(r.pseudonym), periodDay: String(r.pd), event: t.event, values });
+      }
+    });
     return { markers, rows };
   }
 
@@ -381,6 +424,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       group.map((p) => p.periodDay),
       markers,
       rows,
+      (event) => tableOf(event).positions.map((p) => p.field),
       newWriteId,
     );
     const writes = plans.flatMap((p) => (p.kind === 'write' ? [p] : []));
@@ -407,7 +451,11 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
           ins_ms: insMs,
           seq: r.seq,
           catalog_version: b.catalogVersion,
+          flag_fields: t.positions.length,
         };
+        r.flags.forEach((word, w) => {
+          row[flagColumn(w)] = word.toString();
+        });
         for (const f of t.fields) row[fieldColumn(f.name)] = toColumn(r.fields[f.name] ?? null, f.type);
         const list = byTable.get(t.table) ?? [];
         list.push(row);
@@ -459,7 +507,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       await hide(shard, loserHides);
     }
 
-    // 5. Answer, then let the shard remove hidden attempts' rows in the background.
+    // 5. Answer.
     const answer = (i: number): AppendResult | Error | typeof TAKEN_OVER => {
       const p: PlannedAppend = plans[i]!;
       if (p.kind === 'duplicate') return p.result;
@@ -475,8 +523,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       else if (a instanceof Error) pending.reject(a);
       else pending.resolve(a);
     });
-    const gone = [...orphanHides, ...extraHides, ...loserHides].map((h) => h.writeId);
-    if (gone.length > 0) track(mutateAway(shard, gone, null, true));
+    // Hidden attempts are removed for good by the sweep in maintain(), in bulk: on 18.16 a
+    // mutation rewrites every part of a table, too dear for each failed attempt.
   }
 
   /** Waits a little for the concurrent attempt that hid ours to commit, and answers with its outcome; else asks for a retry. */
@@ -559,15 +607,27 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       const firstPeriodDay = dayOf(periodRange(periodOf(Date.parse(`${query.from}T00:00:00Z`), s.linkage))!.startMs);
       const values = query.groupBy.map((name, i) => `${identifier(fieldColumn(name))} AS v${i}`);
       const names = query.groupBy.map((_, i) => `v${i}`);
-      // Distinct pseudonyms per linkage period, then summed (installs) and maximised (peak):
-      // each pseudonym lives in one shard, so the Distributed merge of uniqExact is exact.
-      const sql = `SELECT toString(b) AS p${names.map((n) => `, ${n}`).join('')}, sum(n) AS cell_events, sum(u) AS cell_installs, max(u) AS cell_peak
-        FROM (SELECT ${bucket} AS b, period_day AS pd${values.map((v) => `, ${v}`).join('')}, count() AS n, uniqExact(pid) AS u
+      const by = names.map((n) => `, ${n}`).join('');
+      // Distinct pseudonyms per linkage period, then summed (installs) and maximised (peak).
+      // Fast: the sum of the rows' first flag for the grouped fields (set at ingest), valid when
+      // every bucket holds whole linkage periods and every row's flags cover those fields.
+      // Otherwise uniqExact: a pseudonym lives on one shard, so the Distributed merge is exact.
+      const positions = query.groupBy.map((name) => t.positions.findIndex((p) => p.field === name));
+      const flagged = query.groupBy.length <= 2 && positions.every((p) => p >= 0) && coversWholePeriods(s.linkage, query);
+      const subset = flagged ? subsetIndex(positions) : 0;
+      const distinct = (fast: boolean): string => (fast ? `sum(bitAnd(bitShiftRight(${identifier(flagColumn(subset >> 6))}, ${subset & 63}), 1))` : 'uniqExact(pid)');
+      const sqlFor = (fast: boolean): string => `SELECT toString(b) AS p${by}, sum(n) AS cell_events, sum(u) AS cell_installs, max(u) AS cell_peak, min(c) AS cover
+        FROM (SELECT ${bucket} AS b, period_day AS pd${values.map((v) => `, ${v}`).join('')}, count() AS n, ${distinct(fast)} AS u, min(flag_fields) AS c
                 FROM ${readTable(t.table)}
                WHERE day >= ${dateLiteral(query.from)} AND day <= ${dateLiteral(query.to)} AND ${hiddenFilter(t.event, firstPeriodDay, query.to)}
-               GROUP BY b, pd${names.map((n) => `, ${n}`).join('')})
-        GROUP BY p${names.map((n) => `, ${n}`).join('')}`;
-      const rows = await guarded('the statistics could not be computed', () => select<Record<string, unknown>>(readClient(), sql));
+               GROUP BY b, pd${by})
+        GROUP BY p${by}`;
+      const needed = Math.max(0, ...positions) + 1;
+      let rows = await guarded('the statistics could not be computed', () => select<Record<string, unknown>>(readClient(), sqlFor(flagged)));
+      // Rows written before a grouped field existed have no flag for it: count those exactly instead.
+      if (flagged && query.groupBy.length > 0 && rows.some((r) => Number(r.cover) < needed)) {
+        rows = await guarded('the statistics could not be computed', () => select<Record<string, unknown>>(readClient(), sqlFor(false)));
+      }
       return rows
         .map((r) => ({
           period: periodLabel(String(r.p), query.granularity),
@@ -708,7 +768,6 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
             return ids.slice(1).map((writeId) => ({ periodDay: d.pd, writeId, scope: 'write', reason: 'concurrent' }));
           });
           await hide(shard, losers);
-          if (losers.length > 0) await mutateAway(shard, losers.map((l) => l.writeId), null, true);
         }
         if (t - lastSweepMs < sweepIntervalMs) return;
         lastSweepMs = t;
@@ -761,7 +820,7 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     });
   }
 
-  /** Issues mutations for rows that are hidden but still on disk (a deletion whose mutation failed, say). */
+  /** Issues mutations, in bulk, for rows that are hidden but still on disk: failed and concurrent attempts, deletions whose mutation failed. */
   async function sweep(shard: Shard): Promise<void> {
     const pending = await select<{ n: string | number }>(shard.client, `SELECT count() AS n FROM system.mutations WHERE database = ${stringLiteral(database)} AND is_done = 0`);
     if (Number(pending[0]?.n ?? 0) > 0) return;
@@ -773,6 +832,11 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
       );
       if (ids.length > 0) await mutateAway(shard, ids.map((r) => BigInt(r.w)), [t.event], false);
     }
+    const markers = await select<{ w: string }>(
+      shard.client,
+      `SELECT toString(write_id) AS w FROM ${q(BOOKKEEPING.batches)} WHERE write_id IN (SELECT write_id FROM ${q(BOOKKEEPING.hidden)} WHERE scope = 'write')`,
+    );
+    if (markers.length > 0) await mutateAway(shard, markers.map((r) => BigInt(r.w)), [], true);
   }
 
   function groupByShard(pseudonyms: readonly string[]): Map<number, string[]> {
@@ -813,6 +877,15 @@ function fromColumn(value: unknown, type: StoredFieldType): WireValue {
   if (type === 'boolean') return Number(value) === 1;
   if (type === 'number') return Number(value);
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Whether a query's buckets hold whole linkage periods, which first flags need. */
+function coversWholePeriods(linkage: StoreSchema['linkage'], query: AggregateQuery): boolean {
+  if (linkage === 'day') return true;
+  if (linkage !== query.granularity) return false;
+  const first = periodRange(periodOf(Date.parse(`${query.from}T00:00:00Z`), linkage))!;
+  const last = periodRange(periodOf(Date.parse(`${query.to}T00:00:00Z`), linkage))!;
+  return dayOf(first.startMs) === query.from && dayOf(last.endMs - 86_400_000) === query.to;
 }
 
 function periodLabel(startDay: string, granularity: AggregateQuery['granularity']): string {

@@ -213,9 +213,16 @@ export async function startLocalClickHouseCluster(options: LocalClickHouseCluste
     }
   };
 
+  // A test runner that exits without afterAll (a crash, Ctrl-C) must not leave servers behind.
+  const killOnExit = (): void => {
+    for (const child of children) child?.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
   try {
     await startAll();
   } catch (error) {
+    process.removeListener('exit', killOnExit);
     if (ownsDir) rmSync(root, { recursive: true, force: true });
     throw error;
   }
@@ -253,6 +260,7 @@ export async function startLocalClickHouseCluster(options: LocalClickHouseCluste
           children[i] = undefined;
         }),
       );
+      process.removeListener('exit', killOnExit);
       if (ownsDir) rmSync(root, { recursive: true, force: true });
     },
   };

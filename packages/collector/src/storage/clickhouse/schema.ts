@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoreSchema, StoredEventSchema, StoredField, StoredFieldType } from '../contract.js';
+import { maskWords } from '../subsets.js';
 import { identifier, qualifiedName, stringLiteral } from './sql-literal.js';
 
 /** What the servers can do, found out at open time (`SELECT version()` and feature probes). */
@@ -8,6 +9,8 @@ export interface ServerFeatures {
   readonly version: string;
   /** MergeTree's `fsync_after_insert` / `fsync_part_directory` settings exist (newer releases; not 18.16). */
   readonly fsyncAfterInsert: boolean;
+  /** `system.columns` has a `position` column (newer releases; 18.16 lists columns in table order without it). */
+  readonly columnPositions?: boolean;
 }
 
 /** How tables are replicated. */
@@ -15,6 +18,12 @@ export type TableEngine =
   | { readonly kind: 'merge-tree' }
   /** ReplicatedMergeTree with the servers' `{shard}` and `{replica}` macros; needs ZooKeeper (or Keeper). */
   | { readonly kind: 'replicated'; readonly zooPathPrefix: string };
+
+/** One field column in first-flag position order. */
+export interface FlagPosition {
+  readonly field: string;
+  readonly type: StoredFieldType;
+}
 
 /** One stored event kind as laid out in ClickHouse. */
 export interface EventTable {
@@ -26,6 +35,11 @@ export interface EventTable {
   readonly distributed: string;
   readonly fields: readonly StoredField[];
   readonly fieldsByName: ReadonlyMap<string, StoredField>;
+  /**
+   * Every field column in the order the first shard's table holds them (new fields are added at
+   * the end, so positions never move): the positions first flags are computed over.
+   */
+  readonly positions: readonly FlagPosition[];
 }
 
 /** Names of the bookkeeping tables (local; each has a `_all` Distributed twin). */
@@ -50,6 +64,8 @@ export const EVENT_COLUMNS: readonly (readonly [name: string, type: string])[] =
   ['ins_ms', 'UInt64'],
   ['seq', 'UInt16'],
   ['catalog_version', 'String'],
+  // How many flag positions the row's first flags cover (fields added later are not covered).
+  ['flag_fields', 'UInt16'],
 ];
 
 /**
@@ -65,6 +81,23 @@ const FIELD_TYPE: Record<StoredFieldType, string> = { string: 'Nullable(String)'
 /** The ClickHouse column type of a field. */
 export function fieldType(type: StoredFieldType): string {
   return FIELD_TYPE[type];
+}
+
+/** The column of first-flag word `word`. */
+export function flagColumn(word: number): string {
+  return `first_${word}`;
+}
+
+/** The field of a field column, or null for other columns. */
+export function fieldOfColumn(column: string): string | null {
+  return column.startsWith('f_') ? column.slice(2) : null;
+}
+
+/** The stored type of a field column's ClickHouse type. */
+export function storedTypeOf(columnType: string): StoredFieldType {
+  if (columnType.includes('UInt8')) return 'boolean';
+  if (columnType.includes('Float64')) return 'number';
+  return 'string';
 }
 
 /** The column of a field: prefixed so that no field name can collide with the fixed columns. */
@@ -94,7 +127,15 @@ export function eventTables(schema: StoreSchema): Map<string, EventTable> {
 function eventTable(e: StoredEventSchema): EventTable {
   for (const f of e.fields) fieldColumn(f.name);
   const table = tableNameOf(e.name);
-  return { event: e.name, category: e.category, table, distributed: `${table}${DISTRIBUTED_SUFFIX}`, fields: e.fields, fieldsByName: new Map(e.fields.map((f) => [f.name, f])) };
+  return {
+    event: e.name,
+    category: e.category,
+    table,
+    distributed: `${table}${DISTRIBUTED_SUFFIX}`,
+    fields: e.fields,
+    fieldsByName: new Map(e.fields.map((f) => [f.name, f])),
+    positions: e.fields.map((f) => ({ field: f.name, type: f.type })),
+  };
 }
 
 /**
@@ -125,7 +166,8 @@ function engineClause(engine: TableEngine, database: string, table: string, part
 
 /** CREATE TABLE statements for the local table of an event (columns in a stable order: fixed, then fields). */
 export function createEventTableSql(database: string, t: EventTable, engine: TableEngine, features: ServerFeatures): string {
-  const columns = [...EVENT_COLUMNS.map(([n, type]) => `${identifier(n)} ${type}`), PID_COLUMN_SQL, ...t.fields.map((f) => `${identifier(fieldColumn(f.name))} ${fieldType(f.type)}`)];
+  const flags = Array.from({ length: maskWords(t.fields.length) }, (_, w) => `${identifier(flagColumn(w))} UInt64`);
+  const columns = [...EVENT_COLUMNS.map(([n, type]) => `${identifier(n)} ${type}`), PID_COLUMN_SQL, ...flags, ...t.fields.map((f) => `${identifier(fieldColumn(f.name))} ${fieldType(f.type)}`)];
   return `CREATE TABLE IF NOT EXISTS ${qualifiedName(database, t.table)} (${columns.join(', ')}) ${engineClause(engine, database, t.table, 'toYYYYMMDD(period_day)', '(pseudonym, day, write_id)', features)}`;
 }
 
