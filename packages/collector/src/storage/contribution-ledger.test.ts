@@ -9,7 +9,16 @@ const layouts = [
 ];
 
 function batch(key: string, pseudonym: string, period: string, events: { event: string; device?: string }[], max = 3): AppendBatch {
-  return { batchKey: key.padEnd(32, '0'), pseudonym: pseudonym.padEnd(64, '0'), period, catalogVersion: '1', events: events.map((e) => ({ event: e.event, day: period, maxPerPeriod: e.event === 'daily' ? 1 : max, fields: e.device === undefined ? {} : { device: e.device } })) };
+  return {
+    batchKey: key.padEnd(32, '0'),
+    pseudonym: pseudonym.padEnd(64, '0'),
+    period,
+    catalogVersion: '1',
+    events: events.map((e) => {
+      const fields: Record<string, string> = e.device === undefined ? {} : { device: e.device };
+      return { event: e.event, day: period, maxPerPeriod: e.event === 'daily' ? 1 : max, fields };
+    }),
+  };
 }
 
 function loader(stored: Record<string, LedgerSnapshot> = {}) {
