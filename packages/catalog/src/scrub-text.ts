@@ -374,8 +374,24 @@ const YEAR_TOKEN = /^[([](?:18|19|20)\d\d[)\]]/;
 const EPISODE_TOKEN = /^(?:S\d{1,2}E\d{1,3}|\d{1,2}x\d{2,3})(?![A-Za-z])/i;
 const TRAILING_PUNCT = /[)\]}>:;,.!?'"`\u201d\u2019\u00bb]+$/;
 
-/** First word index of the title that ends just before word `w` (capitalized words, connectors). */
+/** Whether a word may sit inside a title without being capitalized ("Becoming dick", "Dům pro dva"). */
+const isLowerTitleWord = (word: string): boolean => /^[\p{Ll}\p{Lo}\p{M}\d'\u2019-]+$/u.test(word);
+
+/**
+ * First word index of the title that ends just before word `w`: first up to 8 uncapitalized
+ * words ("burn a million quid"), then capitalized words and connectors ("The K Foundation").
+ * The uncapitalized words count only when a capitalized word precedes them, so that a year
+ * after plain prose ("failed at startup (2017)") removes nothing. Both walks are bounded.
+ */
 function titleStart(words: readonly string[], w: number): number {
+  let j = w - 2;
+  for (let steps = 0; j >= 0 && steps < 8 && !isTitleWord(words[j]!) && isLowerTitleWord(words[j]!); steps++) j -= 2;
+  if (j < 0 || !isTitleWord(words[j]!) || endsClause(words[j]!)) j = w - 2;
+  return capitalizedTitleStart(words, j + 2);
+}
+
+/** First word index of the run of capitalized words and connectors that ends just before word `w`. */
+function capitalizedTitleStart(words: readonly string[], w: number): number {
   let first = w;
   // Connectors ("of the") join title words; they count only once a title word precedes them.
   for (let j = w - 2, steps = 0; j >= 0 && steps < 16; j -= 2, steps++) {

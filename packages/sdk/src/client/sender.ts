@@ -66,32 +66,33 @@ export function createSender(ctx: SenderContext) {
     // Aborted by shutdown or a deletion: the batch stays as it is, key and all, for the next start.
     if (signal.aborted && result.status === 'retry') return false;
     if (result.status === 'ok') {
-      ob.completeBatch(batch.id);
+      // Counted from what the outbox still held: events of a category turned off while the
+      // batch was in flight were rewritten out of it and counted as purged already.
+      const settled = ob.completeBatch(batch.id);
       if (options.debug) {
-        counters.printed += batch.eventCount;
+        counters.printed += settled;
         return true;
       }
       const ack = result.body as Partial<IngestResponse> | null;
       const duplicate = ack?.duplicate === true;
-      counters.delivered += batch.eventCount;
+      counters.delivered += settled;
       counters.batchesDelivered++;
       counters.bytesSent += Buffer.byteLength(batch.body);
-      if (duplicate) counters.duplicates += batch.eventCount;
+      if (duplicate) counters.duplicates += settled;
       if (sentLogId !== null) ob.updateSentLog(sentLogId, duplicate ? 'duplicate' : 'delivered', ack ? JSON.stringify(ack) : null);
       return true;
     }
     if (result.status === 'fail') {
-      ob.completeBatch(batch.id);
-      counters.dropped.rejected += batch.eventCount;
-      counters.rejectedByCode.set(result.error.code, (counters.rejectedByCode.get(result.error.code) ?? 0) + batch.eventCount);
+      const settled = ob.completeBatch(batch.id);
+      counters.dropped.rejected += settled;
+      counters.rejectedByCode.set(result.error.code, (counters.rejectedByCode.get(result.error.code) ?? 0) + settled);
       if (sentLogId !== null) ob.updateSentLog(sentLogId, 'rejected', `${result.error.code}: ${result.error.message}`);
       ctx.warn('BATCH_REJECTED', `the collector refused a batch of ${batch.eventCount} events: ${result.error.code} (${result.error.message})`);
       return true;
     }
     const attempts = batch.attempts + 1;
     if (attempts >= options.maxSendRounds) {
-      ob.completeBatch(batch.id);
-      counters.dropped.send_failed += batch.eventCount;
+      counters.dropped.send_failed += ob.completeBatch(batch.id);
       if (sentLogId !== null) ob.updateSentLog(sentLogId, 'failed', `${result.error.code}: ${result.error.message}`);
       ctx.warn('SEND_FAILED', `a batch of ${batch.eventCount} events was given up after ${attempts} rounds: ${result.error.code}`);
       return false;

@@ -90,7 +90,11 @@ export interface Outbox {
   nextBatch(nowMs: number, exclude: ReadonlySet<number>, ignoreSchedule: boolean): BatchRow | null;
   /** Whether a batch waits for a scheduled retry (the collector was failing). */
   hasDeferredBatch(nowMs: number): boolean;
-  completeBatch(id: number): void;
+  /**
+   * Removes a batch once it is settled. Returns the events it held then: fewer than it was
+   * sent with when a category was purged meanwhile, 0 when the batch is gone already.
+   */
+  completeBatch(id: number): number;
   deferBatch(id: number, attempts: number, nextAttemptMs: number): void;
   setBatchSentLog(id: number, sentLogId: number): void;
   addSubjectRequest(path: string, body: string, categories: readonly string[], nowMs: number): number;
@@ -216,32 +220,52 @@ export function createOutbox(db: Database.Database): Outbox {
     sentLogId: r.sent_log_id,
   });
 
-  const removeBatch = (id: number): void => {
+  const removeBatch = (id: number): number => {
     const row = s.batchById.get(id) as { event_count: number; bytes: number } | undefined;
-    if (!row) return;
+    if (!row) return 0;
     s.deleteBatch.run(id);
     queued -= row.event_count;
     bytes -= row.bytes;
+    return row.event_count;
   };
 
   const outbox: Outbox = {
     db,
-    transaction: (fn) => db.transaction(fn)(),
+    transaction(fn) {
+      if (db.inTransaction) return db.transaction(fn)();
+      // The running figures follow the writes inside the transaction (the byte bound needs
+      // them there); when a write fails (disk full) the transaction rolls back, and so must
+      // they, or stats() and the byte bound would count events that do not exist.
+      const saved = { queued, bytes };
+      try {
+        return db.transaction(fn)();
+      } catch (err) {
+        queued = saved.queued;
+        bytes = saved.bytes;
+        throw err;
+      }
+    },
 
     insertEvents(events) {
       const args: (string | number)[] = [];
-      for (let i = 0; i < events.length; i++) {
-        const e = events[i]!;
-        const n = Buffer.byteLength(e.json);
-        queued++;
-        bytes += n;
-        args.push(e.period, e.name, e.category, e.json, n, e.createdMs);
-        if (args.length === INSERT_ROWS * 6) {
-          s.insertEvents.run(args);
-          args.length = 0;
+      let added = 0;
+      // One savepoint, so that a failed write leaves no rows behind; the figures grow only
+      // once every row is written.
+      db.transaction(() => {
+        for (let i = 0; i < events.length; i++) {
+          const e = events[i]!;
+          const n = Buffer.byteLength(e.json);
+          added += n;
+          args.push(e.period, e.name, e.category, e.json, n, e.createdMs);
+          if (args.length === INSERT_ROWS * 6) {
+            s.insertEvents.run(args);
+            args.length = 0;
+          }
         }
-      }
-      for (let k = 0; k < args.length; k += 6) s.insertEvent.run(args.slice(k, k + 6));
+        for (let k = 0; k < args.length; k += 6) s.insertEvent.run(args.slice(k, k + 6));
+      })();
+      queued += events.length;
+      bytes += added;
     },
 
     upsertHeldSlot: (period, name, slot, json) => void s.upsertHeld.run(period, name, slot, json),
