@@ -6,6 +6,7 @@
 // chart library (one empty element per chart), so the ratios say what each library adds.
 // Usage: npm run bench -- dashboard-charts          (CANDOR_BENCH_RUNS=15 for more runs)
 import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
@@ -137,6 +138,7 @@ try {
 }
 
 const baseMs = median(results.baseline);
+console.log(`machine load (1, 5, 15 min): ${loadavg().map((x) => x.toFixed(1)).join(', ')} on 2 cores`);
 console.log(`baseline (same data, no chart library): ${bundles.baseline.gzipBytes} bytes gzipped, navigation to ${CHARTS} placeholders painted ${baseMs.toFixed(0)} ms (median of ${RUNS})`);
 for (const name of ['uplot', 'plot']) {
   const ms = median(results[name]);

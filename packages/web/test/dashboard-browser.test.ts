@@ -120,6 +120,7 @@ describe('dashboard in Chromium over a collector filled by the load generator', 
   it('shows in every chart the numbers /v1/stats returns, marks each suppressed cell, and offers its released cells as CSV (1280 px)', async () => {
     const { context, page } = await signedIn(1280);
     expect(await settled(page)).toBe('ready');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
     const config = await configOf(page);
     const charts: ChartConfig[] = config.sections.flatMap((s) => s.charts);
     expect(charts.length).toBe(16);
@@ -189,7 +190,6 @@ describe('dashboard in Chromium over a collector filled by the load generator', 
     }
     expect(suppressedSeen).toBeGreaterThan(0);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
-    await page.screenshot({ path: join(SHOTS, 'dashboard-desktop.png'), fullPage: true });
     await page.locator('#chart-client-device').screenshot({ path: join(SHOTS, 'dashboard-suppressed-cells.png') });
     await context.close();
   });

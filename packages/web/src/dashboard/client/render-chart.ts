@@ -95,11 +95,13 @@ export function renderChart(host: HTMLElement, model: ChartModel, initialWidth: 
     hooks: {
       draw: [
         (u) => {
+          if (marks.every((m) => m === 0)) return;
           const ctx = u.ctx;
           const px = devicePixelRatio;
           const size = MARK * px;
           ctx.save();
-          ctx.fillStyle = hatch(ctx, ink.mark);
+          const pattern = hatch(ctx, ink.mark);
+          ctx.fillStyle = pattern;
           ctx.strokeStyle = ink.mark;
           ctx.lineWidth = px;
           ctx.font = `${10 * px}px system-ui, sans-serif`;
@@ -114,7 +116,7 @@ export function renderChart(host: HTMLElement, model: ChartModel, initialWidth: 
             if (count > 1) {
               ctx.fillStyle = ink.text;
               ctx.fillText(String(count), x + size / 2 + 2 * px, y + size / 2);
-              ctx.fillStyle = hatch(ctx, ink.mark);
+              ctx.fillStyle = pattern;
             }
           });
           ctx.restore();
