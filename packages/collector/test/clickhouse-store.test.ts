@@ -1,10 +1,12 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { WireValue } from '@candor/protocol';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../src/errors.js';
 import { createClickHouseStore, type ClickHouseStore } from '../src/storage/clickhouse/clickhouse-store.js';
 import { BOOKKEEPING, SHARDING_KEY_SQL } from '../src/storage/clickhouse/schema.js';
 import { stringLiteral } from '../src/storage/clickhouse/sql-literal.js';
+import { firstFlags } from '../src/storage/subsets.js';
 import type { AggregateQuery, AppendEvent, StoreSchema } from '../src/storage/contract.js';
 import { dropDatabase, freshDatabase, useClickHouseCluster } from './clickhouse-harness.js';
 import { CONTRACT_SCHEMA, batchOf, clientSession, hex, playback } from './storage-contract.js';
@@ -111,30 +113,42 @@ describe('ClickHouse store', () => {
     expect(results.map((r) => r.accepted)).toEqual([1, 1, 1, 0, 0]);
   });
 
-  it('does not double a batch whose earlier attempt died half-way (rows written, marker not)', async () => {
+  it('completes a batch whose earlier attempt died half-way (some tables written, no marker) without doubling or miscounting', async () => {
     database = freshDatabase();
     const [a] = await twoCollectors(database);
     stores = [a];
-    const x = batchOf(hex(32), DAY, [playback(DAY), playback(DAY, { deviceType: 'web' })]);
-    const home = a.shardOf(x.pseudonym);
-    const table = a.tables().get('playback.session')!.table;
-    // What a shard killed between the row insert and the marker insert leaves behind.
-    await clients[home]!.insert({
-      table: `${database}.${table}`,
-      values: [{ period_day: DAY, day: DAY, pseudonym: x.pseudonym, batch_key: x.batchKey, write_id: '12345', ins_ms: T0, seq: 0, catalog_version: '1.0.0', f_mediaType: 'movie', f_deviceType: 'tv' }],
-      format: 'JSONEachRow',
+    const p = hex(32);
+    const x = batchOf(p, DAY, [playback(DAY), playback(DAY, { deviceType: 'web' }), clientSession(DAY, 'tv', 'web')]);
+    const home = a.shardOf(p);
+    const t = a.tables().get('playback.session')!;
+    // What a shard killed between two inserts leaves behind: the playback rows (with the first
+    // flags the adapter computed), no client.session rows, no marker.
+    const valuesOf = (e: AppendEvent): WireValue[] => t.positions.map((pos) => e.fields[pos.field] ?? null);
+    const orphan = [x.events[0]!, x.events[1]!].map((e, seq, all) => {
+      const flags = firstFlags(valuesOf(e), all.slice(0, seq).map(valuesOf));
+      const row: Record<string, unknown> = { period_day: DAY, day: DAY, pseudonym: p, batch_key: x.batchKey, write_id: '12345', ins_ms: T0, seq, catalog_version: '1.0.0', flag_fields: t.positions.length };
+      flags.forEach((w, i) => (row[`first_${i}`] = w.toString()));
+      for (const [f, v] of Object.entries(e.fields)) row[`f_${f}`] = typeof v === 'boolean' ? Number(v) : v;
+      return row;
     });
-    expect(await a.append(x)).toMatchObject({ accepted: 2, bounded: 0, duplicate: false });
+    await clients[home]!.insert({ table: `${database}.${t.table}`, values: orphan, format: 'JSONEachRow' });
+    // Meanwhile another batch of the same install: bounded and flagged against the visible orphan rows.
+    expect(await a.append(batchOf(p, DAY, [playback(DAY), playback(DAY)]))).toMatchObject({ accepted: 1, bounded: 1 });
+    // The retry keeps the orphan's rows as they are (copied) and writes the missing table.
+    expect(await a.append(x)).toMatchObject({ accepted: 3, bounded: 0, duplicate: false });
+    expect(await a.append(x)).toMatchObject({ accepted: 3, bounded: 0, duplicate: true });
     expect(await a.queryAggregates({ event: 'playback.session', groupBy: ['deviceType'], from: DAY, to: DAY, granularity: 'day' })).toEqual([
-      { period: DAY, values: ['tv'], events: 1, installs: 1, peakInstalls: 1 },
+      { period: DAY, values: ['tv'], events: 2, installs: 1, peakInstalls: 1 },
       { period: DAY, values: ['web'], events: 1, installs: 1, peakInstalls: 1 },
     ]);
+    expect(await a.queryAggregates({ event: 'client.session', groupBy: [], from: DAY, to: DAY, granularity: 'day' })).toEqual([{ period: DAY, values: [], events: 1, installs: 1, peakInstalls: 1 }]);
     expect(await count(home, `SELECT count() AS n FROM ${database}.${BOOKKEEPING.hidden} WHERE write_id = 12345 AND scope = 'write'`)).toBe(1);
     // The hidden attempt stays on disk until maintenance removes it in bulk.
-    const physical = `SELECT count() AS n FROM ${database}.${table} WHERE write_id = 12345`;
-    expect(await count(home, physical)).toBe(1);
+    const physical = `SELECT count() AS n FROM ${database}.${t.table} WHERE write_id = 12345`;
+    expect(await count(home, physical)).toBe(2);
     await a.maintain();
     await expect.poll(() => count(home, physical), { timeout: 30_000, interval: 200 }).toBe(0);
+    expect(await a.queryAggregates({ event: 'playback.session', groupBy: [], from: DAY, to: DAY, granularity: 'day' })).toEqual([{ period: DAY, values: [], events: 3, installs: 1, peakInstalls: 1 }]);
   });
 
   it('hides deleted subjects at once, before the mutation has run, and the mutation removes the rows later', async () => {

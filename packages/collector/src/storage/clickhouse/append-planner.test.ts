@@ -61,12 +61,15 @@ describe('planAppends', () => {
     expect(p.rows[1]!.flags[0]! & 0b1111n).toBe(0n);
   });
 
-  it('hides an uncommitted earlier attempt of the same key and neither counts nor compares its rows', () => {
-    const rows = [held('k1', 7n, 'x', ['tv', true]), held('other', 8n, 'x', ['web', false])];
-    const [p] = planAppends([batch('k1', [ev('x', 2, { device: 'tv', hdr: true }), ev('x', 2)])], [DAY], [], rows, positions, ids());
-    expect(p).toMatchObject({ kind: 'write', orphans: [7n], result: { accepted: 1, bounded: 1 } });
+  it("copies the tables an uncommitted earlier attempt of the key wrote, plans the others, and hides the attempt", () => {
+    const rows = [held('k1', 7n, 'x', ['tv', true]), held('k1', 9n, 'y'), held('other', 8n, 'x', ['web', false])];
+    const [p] = planAppends([batch('k1', [ev('x', 1, { device: 'tv', hdr: true }), ev('x', 1), ev('y', 2, { device: 'web' }), ev('z', 2, { device: 'tv' })])], [DAY], [], rows, positions, ids());
     if (p?.kind !== 'write') throw new Error('expected a write');
-    expect(p.rows[0]!.flags).toEqual(firstFlags(['tv', true], [['web', false]]));
+    // Attempt 7 wrote x (one row: the second x was bounded then); attempt 9 is hidden with it, so y is planned again.
+    expect(p.copies).toEqual([{ event: 'x', writeId: 7n }]);
+    expect(p.orphans).toEqual([7n, 9n]);
+    expect(p.result).toMatchObject({ accepted: 3, bounded: 1, byEvent: { x: { accepted: 1, bounded: 1 }, y: { accepted: 1, bounded: 0 }, z: { accepted: 1, bounded: 0 } } });
+    expect(p.rows.map((r) => r.event)).toEqual(['y', 'z']);
   });
 
   it('answers a key repeated inside one group from its first occurrence', () => {

@@ -41,6 +41,12 @@ export type PlannedAppend =
       readonly rows: readonly PlannedRow[];
       /** Earlier attempts of this key that never committed: hidden before the new rows are written. */
       readonly orphans: readonly bigint[];
+      /**
+       * Event tables where the earliest of those attempts wrote its rows already: they are copied
+       * verbatim under the new write id (same rows, same first flags) rather than planned again,
+       * since later batches of the pseudonym were bounded and flagged against them.
+       */
+      readonly copies: readonly { readonly event: string; readonly writeId: bigint }[];
     }
   /** The same key earlier in the group: answered with that batch's outcome. */
   | { readonly kind: 'same-as'; readonly index: number };
@@ -58,8 +64,8 @@ export function winnerOf(markers: readonly VisibleMarker[]): VisibleMarker | und
  * order while the pseudonym's visible count for the period and event is under the bound, and
  * each kept row gets its first flags: for every subset of at most two fields, whether no
  * earlier visible row of its pseudonym and period agrees with it there (summing a flag counts
- * distinct pseudonyms per cell). Rows of an earlier uncommitted attempt of the same key are
- * neither counted nor compared: they are hidden.
+ * distinct pseudonyms per cell). An earlier uncommitted attempt of the same key is hidden;
+ * the tables it had written are copied (see {@link PlannedAppend}), the others planned afresh.
  */
 export function planAppends(
   batches: readonly AppendBatch[],
@@ -100,7 +106,14 @@ export function planAppends(
       };
     }
     const periodDay = periodDays[index]!;
-    const orphans = new Set<bigint>();
+    // An earlier attempt of this key that wrote some tables and no marker: its rows were visible,
+    // so later batches of the pseudonym counted them and set their flags against them. The
+    // earliest such attempt's tables are copied as they are; the others are hidden.
+    const orphanRows = rows.filter((r) => r.batchKey === batch.batchKey && r.pseudonym === batch.pseudonym && r.periodDay === periodDay);
+    const orphans = [...new Set(orphanRows.map((r) => r.writeId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const adopted = orphans[0];
+    const copied = new Map<string, number>();
+    for (const r of orphanRows) if (r.writeId === adopted) copied.set(r.event, (copied.get(r.event) ?? 0) + 1);
     const planned: PlannedRow[] = [];
     const byEvent: Record<string, EventTally> = {};
     let accepted = 0;
@@ -108,8 +121,19 @@ export function planAppends(
     batch.events.forEach((e, seq) => {
       const tally = (byEvent[e.event] ??= { accepted: 0, bounded: 0 }) as { accepted: number; bounded: number };
       const subjectKey = `${batch.pseudonym}|${periodDay}|${e.event}`;
+      const copies = copied.get(e.event);
+      if (copies !== undefined) {
+        // The copied rows are this kind's first `copies` events; the rest were bounded then.
+        if (tally.accepted < copies) {
+          accepted++;
+          tally.accepted++;
+        } else {
+          bounded++;
+          tally.bounded++;
+        }
+        return;
+      }
       const stored = held.get(subjectKey) ?? [];
-      for (const r of stored) if (r.batchKey === batch.batchKey) orphans.add(r.writeId);
       const previous = stored.filter((r) => r.batchKey !== batch.batchKey).map((r) => r.values);
       const mine = added.get(subjectKey) ?? [];
       if (previous.length + mine.length >= e.maxPerPeriod) {
@@ -124,6 +148,7 @@ export function planAppends(
       accepted++;
       tally.accepted++;
     });
-    return { kind: 'write', writeId: newWriteId(), periodDay, result: { accepted, bounded, duplicate: false, byEvent }, rows: planned, orphans: [...orphans] };
+    const copies = adopted === undefined ? [] : [...copied.keys()].map((event) => ({ event, writeId: adopted }));
+    return { kind: 'write', writeId: newWriteId(), periodDay, result: { accepted, bounded, duplicate: false, byEvent }, rows: planned, orphans, copies };
   });
 }

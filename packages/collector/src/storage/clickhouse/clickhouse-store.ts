@@ -24,6 +24,7 @@ import { planAppends, winnerOf, type PlannedAppend, type VisibleMarker, type Vis
 import {
   BOOKKEEPING,
   DISTRIBUTED_SUFFIX,
+  EVENT_COLUMNS,
   SHARDING_KEY_SQL,
   createBookkeepingSql,
   createDistributedSql,
@@ -189,8 +190,8 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
     return rs.json<T>();
   }
 
-  async function command(client: ClickHouseClient, query: string): Promise<void> {
-    await client.command({ query, clickhouse_settings: QUERY_SETTINGS });
+  async function command(client: ClickHouseClient, query: string, settings: ClickHouseSettings = {}): Promise<void> {
+    await client.command({ query, clickhouse_settings: { ...QUERY_SETTINGS, ...settings } });
   }
 
   function readClient(): ClickHouseClient {
@@ -462,7 +463,21 @@ export function createClickHouseStore(options: ClickHouseStoreOptions): ClickHou
         byTable.set(t.table, list);
       }
     });
-    await Promise.all([...byTable].map(([table, values]) => shard.client.insert({ table: q(table), values, format: 'JSONEachRow', clickhouse_settings: insertSettings })));
+    // Tables an uncommitted earlier attempt had written: its rows, copied under the new write id.
+    const copies = plans.flatMap((p) => (p.kind === 'write' ? p.copies.map((c) => ({ ...c, to: p.writeId, periodDay: p.periodDay })) : []));
+    await Promise.all([
+      ...[...byTable].map(([table, values]) => shard.client.insert({ table: q(table), values, format: 'JSONEachRow', clickhouse_settings: insertSettings })),
+      ...copies.map((c) => {
+        const t = tableOf(c.event);
+        const columns = [...EVENT_COLUMNS.map(([name]) => name), ...Array.from({ length: maskWords(t.positions.length) }, (_, w) => flagColumn(w)), ...t.positions.map((p) => fieldColumn(p.field))];
+        const select = columns.map((col) => (col === 'write_id' ? uint64Literal(c.to) : col === 'ins_ms' ? uint64Literal(String(insMs)) : identifier(col)));
+        return command(
+          shard.client,
+          `INSERT INTO ${q(t.table)} (${columns.map(identifier).join(', ')}) SELECT ${select.join(', ')} FROM ${q(t.table)} WHERE period_day = ${dateLiteral(c.periodDay)} AND write_id = ${uint64Literal(c.writeId)}`,
+          insertSettings,
+        );
+      }),
+    ]);
 
     // 3. The markers: from here on the attempts are committed.
     if (writes.length > 0) {
