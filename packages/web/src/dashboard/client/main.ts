@@ -64,13 +64,17 @@ function start(): void {
   const charts = config.sections.flatMap((s) => s.charts);
   const cards = charts.map((chart) => createChartCard(document.getElementById(`chart-${chart.id}`)!, chart));
   const finish = (state: string): void => {
-    // Two frames: the first lets the charts' canvases commit, the second runs after they painted.
-    requestAnimationFrame(() =>
-      requestAnimationFrame(() => {
+    // The next frame paints the last chart; a message posted from its animation callback is
+    // handled right after that frame, so the mark falls once every chart is on screen.
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
         document.body.dataset.state = state;
         performance.mark('candor-dashboard-rendered');
-      }),
-    );
+        channel.port1.close();
+      };
+      channel.port2.postMessage(null);
+    });
   };
   if (typeof controls === 'string') {
     const message = form.querySelector<HTMLElement>('.controls-error')!;
