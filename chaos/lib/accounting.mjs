@@ -140,7 +140,8 @@ export function sdkBooks(summaries) {
 /**
  * Compares the stored fields of every event with the exact bytes the installs' sent logs
  * say were delivered: nothing may be altered, added or lost between the SDK and the store.
- * @param {{ dataDirs: string[], exported: { event: string, day: string, pseudonym: string, fields: object }[] }} o
+ * Only events of `fromDay` and later are compared (the sent log keeps a limited number of days).
+ * @param {{ dataDirs: string[], exported: { event: string, day: string, pseudonym: string, fields: object }[], fromDay?: string }} o
  */
 export function compareSentLogWithStore(o) {
   const key = (pseudonym, name, day, fields) => `${pseudonym}|${name}|${day}|${JSON.stringify(Object.keys(fields).sort().map((f) => [f, fields[f]]))}`;
@@ -156,6 +157,7 @@ export function compareSentLogWithStore(o) {
         seenKeys.add(b.batchKey);
         batches++;
         for (const e of b.events) {
+          if (o.fromDay !== undefined && e.time < o.fromDay) continue;
           const k = key(b.pseudonym, e.name, e.time, e.fields);
           sent.set(k, (sent.get(k) ?? 0) + 1);
         }
@@ -166,6 +168,7 @@ export function compareSentLogWithStore(o) {
   }
   const stored = new Map();
   for (const e of o.exported) {
+    if (o.fromDay !== undefined && e.day < o.fromDay) continue;
     const k = key(e.pseudonym, e.event, e.day, e.fields);
     stored.set(k, (stored.get(k) ?? 0) + 1);
   }
@@ -177,5 +180,5 @@ export function compareSentLogWithStore(o) {
     if (a > b) missing += a - b;
     if (b > a) extra += b - a;
   }
-  return { batches, sentEvents: [...sent.values()].reduce((n, v) => n + v, 0), storedEvents: o.exported.length, missing, extra };
+  return { batches, sentEvents: [...sent.values()].reduce((n, v) => n + v, 0), storedEvents: [...stored.values()].reduce((n, v) => n + v, 0), missing, extra };
 }

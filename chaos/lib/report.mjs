@@ -30,6 +30,19 @@ function memoryTable(mem) {
   return lines.join('\n');
 }
 
+/** The four series minute by minute (the sample nearest each whole minute), in MB. */
+function minuteTable(series) {
+  const lines = ['| Minute | SDK hosts RSS | SDK hosts heap | Collector RSS | Collector heap |', '|---|---|---|---|---|'];
+  const last = Math.max(...Object.values(series).flatMap((l) => l.map((s) => s.t)));
+  const near = (list, t) => list.reduce((best, s) => (best === null || Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), null);
+  const mb = (s) => (s ? (s.v / 1048576).toFixed(1) : '—');
+  for (let m = 0; m * 60_000 <= last + 30_000; m++) {
+    const t = Math.max(m * 60_000, series.sdkRss[0]?.t ?? 0);
+    lines.push(`| ${m} | ${mb(near(series.sdkRss, t))} | ${mb(near(series.sdkHeap, t))} | ${mb(near(series.collectorRss, t))} | ${mb(near(series.collectorHeap, t))} |`);
+  }
+  return lines.join('\n');
+}
+
 /**
  * The Markdown document of a run.
  * @param {{ meta: object, results: object[] }} run
@@ -57,7 +70,7 @@ export function renderReport({ meta, results }) {
   out.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const ok = r.bars.filter((b) => b.pass).length;
-    out.push(`| ${cell(r.title)} | ${cell(r.load)} | ${cell(r.faults)} | ${cell(r.badInputs)} | ${n(r.accepted)} | ${n(r.delivered)} | ${n(r.lost)} | ${n(r.duplicated)} | ${cell(dropped(r.dropped))} | ${ok}/${r.bars.length}${ok === r.bars.length ? ' ✓' : ' ✗'} |`);
+    out.push(`| ${cell(r.title)} | ${cell(r.note ? `${r.load}; ${r.note}` : r.load)} | ${cell(r.faults)} | ${cell(r.badInputs)} | ${n(r.accepted)} | ${n(r.delivered)} | ${n(r.lost)} | ${n(r.duplicated)} | ${cell(dropped(r.dropped))} | ${ok}/${r.bars.length}${ok === r.bars.length ? ' ✓' : ' ✗'} |`);
   }
   out.push('');
   out.push('## Bars');
@@ -79,6 +92,10 @@ export function renderReport({ meta, results }) {
     );
     out.push('');
     out.push(memoryTable(soak.details.memory));
+    out.push('');
+    out.push(minuteTable(soak.details.series));
+    out.push('');
+    out.push(`The installs kept their sent log ${soak.details.sentLogDays} days (the default is 30, longer than the soak's simulated days), so that their outboxes reach a steady size within the run; the outbox files held ${soak.details.outboxMB.toFixed(1)} MB in all at the end. SQLite caches up to 2 MB of each outbox's pages in memory, so the SDK's resident memory follows the outboxes' size until they stop growing.`);
     out.push('');
     out.push(`Per install, the SDK hosts held ${(soak.details.memory.sdkRss.meanMB / meta.params.soak.installs).toFixed(2)} MB of RSS and ${(soak.details.memory.sdkHeap.meanMB / meta.params.soak.installs).toFixed(2)} MB of heap on average.`);
     out.push('');

@@ -152,6 +152,13 @@ export async function runMinimization(ctx) {
   }
   sources.crash.files = sources.crash.reports;
 
+  // How each leaked title was phrased in the host's error, from the text around it.
+  const formOf = (context) => (/No metadata match for/.test(context) ? 'a title with its year' : /Transcoding "|Playback of '/.test(context) ? 'a quoted title' : 'other text');
+  const leaked = {};
+  for (const src of Object.values(sources)) {
+    for (const h of src.hits.filter((x) => x.kind === 'title')) (leaked[formOf(h.context)] ??= new Set()).add(h.text);
+  }
+  const leakSummary = Object.entries(leaked).map(([form, set]) => `${set.size} distinct title(s) written as ${form} (${[...set].slice(0, 5).map((t) => JSON.stringify(t)).join(', ')})`);
   const kinds = ['ip', 'path', 'title'];
   const count = (src, kind) => src.hits.filter((h) => h.kind === kind).length + (kind === 'ip' ? src.stray.length : 0);
   const bars = Object.values(sources).map((src) =>
@@ -163,6 +170,7 @@ export async function runMinimization(ctx) {
   );
   const totalFiles = Object.values(sources).reduce((n, s) => n + (s === sources.crash ? 0 : s.files), 0);
   const totalBytes = Object.values(sources).reduce((n, s) => n + s.bytes, 0);
+  if (leakSummary.length > 0) bars.push(bar('titles leaked, by how the host wrote them', false, leakSummary.join('; ')));
   return {
     id: 'minimization',
     title: 'Data minimization',
