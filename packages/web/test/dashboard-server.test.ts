@@ -198,6 +198,28 @@ describe('dashboard access', () => {
     expect((await c.app.inject({ url: '/dashboard', headers: { cookie: b.cookie } })).statusCode).toBe(303);
   });
 
+  it('answers malformed and oversized sign-in, sign-out and page requests with 3xx/4xx, never a 5xx or a session', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const cases = [
+      { method: 'POST' as const, url: '/dashboard/login', headers: { 'content-type': 'text/plain' }, payload: 'token=x' },
+      { method: 'POST' as const, url: '/dashboard/login', headers: form, payload: 'a='.repeat(5000) },
+      { method: 'POST' as const, url: '/dashboard/login', headers: form, payload: '%%%&&=' },
+      { method: 'POST' as const, url: '/dashboard/login', headers: { 'content-type': 'application/json' }, payload: `{"token":["${DASHBOARD_ADMIN_TOKEN}"],"csrf":{"x":1}}` },
+      { method: 'POST' as const, url: '/dashboard/login', headers: form, payload: `token=${DASHBOARD_ADMIN_TOKEN}&token=b&csrf=x&__proto__=1` },
+      { method: 'POST' as const, url: '/dashboard/logout', headers: { 'content-type': 'application/json' }, payload: 'nope' },
+      { method: 'GET' as const, url: `/dashboard/api/stats?${'x'.repeat(10_000)}`, headers: {} },
+      { method: 'GET' as const, url: '/dashboard/assets/..%2F..%2F..%2Fetc%2Fpasswd', headers: {} },
+      { method: 'GET' as const, url: '/dashboard?from=9999-99-99&epsilon=abc&granularity[]=x', headers: { cookie: `${SESSION_COOKIE}=${'a'.repeat(5000)}` } },
+    ];
+    for (const req of cases) {
+      const r = await c.app.inject(req);
+      const name = `${req.method} ${req.url.slice(0, 60)}`;
+      expect(r.statusCode, name).toBeGreaterThanOrEqual(300);
+      expect(r.statusCode, name).toBeLessThan(500);
+      expect(cookieValue(r.headers['set-cookie'], SESSION_COOKIE) ?? '', name).toBe('');
+    }
+  });
+
   it('serves its assets without a session and answers If-None-Match with 304', async () => {
     for (const file of ['dashboard.js', 'dashboard.css']) {
       const res = await c.app.inject({ url: `/dashboard/assets/${file}` });
