@@ -318,9 +318,9 @@ function scrubPathsInLine(line: string): string {
 // (`"Some Film (2017)"`, `'Inception'`, a device name) may name media or a person.
 const KEEP_QUOTED = /^(?:|[a-z_$][\w$]*(?:[.:#-][\w$]+)*|[A-Z][A-Z0-9_]*|[A-Z][A-Za-z0-9]*(?:Error|Exception)|-?\d+(?:\.\d+)*[a-z%]{0,4}|<[a-z]+>)$/;
 
-// A quoted sentence of four or more words, all lowercase after the first and without digits,
-// is an error text ("Invalid data found when processing input"); titles are capitalized.
-const PROSE = /^[A-Za-z][a-z]*(?: [a-z]+){3,}[.!]?$/;
+// No exception for quoted sentences: titles are not always capitalized ("Questa volta
+// parliamo di uomini", "Becoming dick"), so quoted prose that looks like an error text is
+// scrubbed too. The error class, the code frames and the unquoted message survive.
 
 const MEDIA_EXTENSIONS = new Set(
   (
@@ -361,7 +361,7 @@ function scrubQuotedInLine(line: string): string {
     const q = closingQuote(line, k, close);
     if (q < 0) continue;
     const content = line.slice(k + 1, q);
-    if (!KEEP_QUOTED.test(content) && !PROSE.test(content) && !(/[\\/]/.test(content) && isKeptCore(content))) {
+    if (!KEEP_QUOTED.test(content) && !(/[\\/]/.test(content) && isKeptCore(content))) {
       out += line.slice(copied, k + 1) + P.text;
       copied = q;
     }
