@@ -7,6 +7,7 @@
 // Usage: npm run bench -- clickhouse-stats      (CANDOR_BENCH_EVENTS=10000000 for a smaller run)
 import { compileCatalog } from '@candor/catalog';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createClient } from '@clickhouse/client';
 import { createCatalogRegistry } from '../packages/collector/dist/catalogs/catalog-registry.js';
@@ -84,6 +85,16 @@ function generator(shard, rows, columns, positions) {
   return `SELECT ${columns.map((c) => exprs[c] ?? 'NULL').join(', ')} FROM (SELECT ${inner.join(', ')} FROM system.numbers LIMIT ${rows})`;
 }
 
+/** CPU seconds (user + system) the shard servers have used so far, from /proc (Linux). */
+function serverCpuSeconds(cluster) {
+  let total = 0;
+  for (const s of cluster.shards) {
+    const fields = readFileSync(`/proc/${s.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    total += (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return total;
+}
+
 async function timeIt(fn) {
   const t = process.hrtime.bigint();
   await fn();
@@ -132,16 +143,22 @@ try {
   for (const { label, q } of queries) {
     const times = [];
     let cells = [];
+    let cpu = 0;
     for (let i = 0; i < RUNS + 2; i++) {
+      const cpu0 = serverCpuSeconds(cluster);
       const ms = await timeIt(async () => {
         cells = await store.queryAggregates(q);
       });
-      if (i >= 2) times.push(ms);
+      if (i >= 2) {
+        times.push(ms);
+        cpu += serverCpuSeconds(cluster) - cpu0;
+      }
     }
     times.sort((a, b) => a - b);
     const p95 = percentile(times, 95);
     const total = cells.reduce((s, c) => s + c.events, 0);
     console.log(`adapter queryAggregates ${label} over ${Number(n).toLocaleString('en')} events: p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (${cells.length} cells, ${total.toLocaleString('en')} events counted; ${(p95 / bareP95).toFixed(2)}× the uniqExact baseline's p95)`);
+    console.log(`  ClickHouse CPU: ${(cpu / RUNS).toFixed(2)} CPU-s per query = ${((Number(n) * RUNS) / cpu / 1e6).toFixed(1)} million rows per CPU-second`);
     if (total !== Number(n)) console.log(`FAIL: the cells count ${total} events, the store holds ${n}`);
     if (label.startsWith('day')) {
       const exact = new Map(bareRows.map((r) => [`${r.d}|${r.f_deviceType}|${r.f_resolution}`, Number(r.u)]));
