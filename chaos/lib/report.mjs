@@ -32,13 +32,14 @@ function memoryTable(mem) {
 
 /** The four series minute by minute (the sample nearest each whole minute), in MB. */
 function minuteTable(series) {
-  const lines = ['| Minute | SDK hosts RSS | SDK hosts heap | Collector RSS | Collector heap |', '|---|---|---|---|---|'];
+  const lines = ['| Minute | SDK hosts RSS | SDK hosts heap | Collector RSS | Collector heap | Collector store on disk |', '|---|---|---|---|---|---|'];
   const last = Math.max(...Object.values(series).flatMap((l) => l.map((s) => s.t)));
+  // In MB; the store column is the DuckDB file and its write-ahead log.
   const near = (list, t) => list.reduce((best, s) => (best === null || Math.abs(s.t - t) < Math.abs(best.t - t) ? s : best), null);
   const mb = (s) => (s ? (s.v / 1048576).toFixed(1) : '—');
   for (let m = 0; m * 60_000 <= last + 30_000; m++) {
     const t = Math.max(m * 60_000, series.sdkRss[0]?.t ?? 0);
-    lines.push(`| ${m} | ${mb(near(series.sdkRss, t))} | ${mb(near(series.sdkHeap, t))} | ${mb(near(series.collectorRss, t))} | ${mb(near(series.collectorHeap, t))} |`);
+    lines.push(`| ${m} | ${mb(near(series.sdkRss, t))} | ${mb(near(series.sdkHeap, t))} | ${mb(near(series.collectorRss, t))} | ${mb(near(series.collectorHeap, t))} | ${mb(near(series.storeBytes ?? [], t))} |`);
   }
   return lines.join('\n');
 }

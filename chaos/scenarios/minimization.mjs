@@ -152,11 +152,19 @@ export async function runMinimization(ctx) {
   }
   sources.crash.files = sources.crash.reports;
 
-  // How each leaked title was phrased in the host's error, from the text around it.
-  const formOf = (context) => (/No metadata match for/.test(context) ? 'a title with its year' : /Transcoding "|Playback of '/.test(context) ? 'a quoted title' : 'other text');
+  // How each leaked title was written in the host's error: the characters right around it.
+  const formOf = (h) => {
+    const at = h.context.indexOf(h.text);
+    if (at < 0) return 'other text';
+    const before = h.context.slice(Math.max(0, at - 2), at);
+    const after = h.context.slice(at + h.text.length, at + h.text.length + 7);
+    if (/["']$/.test(before)) return 'a quoted title';
+    if (/^ \((18|19|20)\d\d\)/.test(after)) return 'a title followed by its year';
+    return 'other text';
+  };
   const leaked = {};
   for (const src of Object.values(sources)) {
-    for (const h of src.hits.filter((x) => x.kind === 'title')) (leaked[formOf(h.context)] ??= new Set()).add(h.text);
+    for (const h of src.hits.filter((x) => x.kind === 'title')) (leaked[formOf(h)] ??= new Set()).add(h.text);
   }
   const leakSummary = Object.entries(leaked).map(([form, set]) => `${set.size} distinct title(s) written as ${form} (${[...set].slice(0, 5).map((t) => JSON.stringify(t)).join(', ')})`);
   const kinds = ['ip', 'path', 'title'];

@@ -57,7 +57,7 @@ export async function runSoak(ctx) {
     init: { clock: { simMs: simStart, speed, capMs: simEnd }, endpoint: proxy.url, libraryFile: ctx.libraryFile, eventsPerSecond: p.eventsPerSecondPerInstall, sdk: { sentLogRetentionDays: SENT_LOG_DAYS } },
   });
 
-  const series = { sdkRss: [], sdkHeap: [], collectorRss: [], collectorHeap: [] };
+  const series = { sdkRss: [], sdkHeap: [], collectorRss: [], collectorHeap: [], storeBytes: [] };
   const hostExits = [];
   let closing = false;
   for (const h of fleet.hosts) void h.exited.then((e) => closing || hostExits.push(e));
@@ -77,6 +77,8 @@ export async function runSoak(ctx) {
     if (rss !== null) series.collectorRss.push({ t, v: rss });
     const heap = await collectorHeapBytes(collector.url);
     if (heap !== null) series.collectorHeap.push({ t, v: heap });
+    // The store grows with the data by design; its size beside the collector's memory tells the two apart.
+    series.storeBytes.push({ t, v: fileSize(join(collectorDir, 'candor.duckdb')) + fileSize(join(collectorDir, 'candor.duckdb.wal')) });
     // Half-way, one owner in twenty turns playback statistics off: purge, deletion request, no more playback.
     if (!toggledDone && t > durationMs / 2) {
       toggledDone = true;
