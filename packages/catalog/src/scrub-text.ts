@@ -332,20 +332,40 @@ const MEDIA_EXTENSIONS = new Set(
 );
 
 /**
- * Where the quoted string opened at `k` closes, or -1: at the first closing quote followed by
- * a terminator, as long as no other quote of the same kind comes first (an apostrophe inside
- * a word, as in `Ocean's`, does not count). Each scan stops at the next quote of its kind, so
- * the scans of one line never overlap: linear in the line.
+ * For each position, the first closing candidate at or after it: a `close` character followed by
+ * a terminator. A quote followed by a letter (`'n'`, `B.F.'s`, `L'écouteur`, `Airport '77`) is
+ * inside the quoted text, not its end. One backward pass over the line: linear.
  */
-function closingQuote(line: string, k: number, close: string): number {
-  const limit = Math.min(line.length, k + 514);
-  for (let q = k + 1; q < limit; q++) {
-    if (line[q] !== close) continue;
-    if (isTerminator(line[q + 1])) return q;
-    if (close === "'" && isLetter(line[q - 1]) && isLetter(line[q + 1])) continue;
-    return -1;
+function closingCandidates(line: string, close: string): Int32Array {
+  const next = new Int32Array(line.length + 1).fill(-1);
+  for (let q = line.length - 1; q >= 0; q--) next[q] = line[q] === close && isTerminator(line[q + 1]) ? q : next[q + 1]!;
+  return next;
+}
+
+/**
+ * Where the quoted string opened at `k` closes, or -1: at the first closing candidate within
+ * 512 characters. In single quotes, an elided article (`'D' Anothers'`, `'T' was een April'`)
+ * is not the end: a single letter before the quote is skipped once.
+ */
+function closingQuote(line: string, k: number, close: string, next: Int32Array, nextPlaceholder: Int32Array): number {
+  let q = next[k + 1]!;
+  if (close === "'" && q === k + 2 && isSpace(line[q + 1]) && /^\p{L}$/u.test(line[k + 1]!)) q = next[q + 1]!;
+  if (q < 0 || q - k > 513) return -1;
+  // Text scrubbed by an earlier pass stays as it is: a quote may not reach across it, which
+  // keeps scrubbing idempotent (a removed span shortens the line and brings quotes closer).
+  const p = nextPlaceholder[k + 1]!;
+  return p >= 0 && p < q ? -1 : q;
+}
+
+/** For each position, where the next `<text>` placeholder starts, or -1. */
+function placeholderStarts(line: string): Int32Array {
+  const next = new Int32Array(line.length + 1).fill(-1);
+  let at = line.indexOf(P.text);
+  for (let i = 0; i <= line.length && at >= 0; i++) {
+    if (i > at) at = line.indexOf(P.text, i);
+    next[i] = at;
   }
-  return -1;
+  return next;
 }
 
 /** Replaces quoted text that is not code-like with `<text>`, keeping the quotes. */
@@ -353,12 +373,17 @@ function scrubQuotedInLine(line: string): string {
   if (!/["'`\u201c\u2018\u00ab]/.test(line)) return line;
   let out = '';
   let copied = 0;
+  const candidates = new Map<string, Int32Array>();
+  let nextPlaceholder: Int32Array | undefined;
   for (let k = 0; k < line.length; k++) {
     const close = QUOTES.get(line[k]!);
     if (close === undefined) continue;
     const prev = line[k - 1];
     if (!(k === 0 || isSpace(prev) || '([{=,:;'.includes(prev!))) continue;
-    const q = closingQuote(line, k, close);
+    let next = candidates.get(close);
+    if (next === undefined) candidates.set(close, (next = closingCandidates(line, close)));
+    nextPlaceholder ??= placeholderStarts(line);
+    const q = closingQuote(line, k, close, next, nextPlaceholder);
     if (q < 0) continue;
     const content = line.slice(k + 1, q);
     if (!KEEP_QUOTED.test(content) && !(/[\\/]/.test(content) && isKeptCore(content))) {
@@ -374,19 +399,34 @@ const YEAR_TOKEN = /^[([](?:18|19|20)\d\d[)\]]/;
 const EPISODE_TOKEN = /^(?:S\d{1,2}E\d{1,3}|\d{1,2}x\d{2,3})(?![A-Za-z])/i;
 const TRAILING_PUNCT = /[)\]}>:;,.!?'"`\u201d\u2019\u00bb]+$/;
 
-/** Whether a word may sit inside a title without being capitalized ("Becoming dick", "Dům pro dva"). */
-const isLowerTitleWord = (word: string): boolean => /^[\p{Ll}\p{Lo}\p{M}\d'\u2019-]+$/u.test(word);
+/** A word's letters, without the punctuation a title may put around them (`¡Viva`, `hurra!`, `vie,`, `...tick...`). */
+const bare = (word: string): string => word.replace(/^[¡¿"'\u201c\u2018\u00ab.\u2026]+/u, '').replace(/[,!?.\u2026"'\u201d\u2019\u00bb]+$/u, '');
+
+/** Whether a word may sit inside a title without being capitalized ("Becoming dick", "Dům pro dva", "hurra!", "...tick..."). */
+function isLowerTitleWord(word: string): boolean {
+  // Punctuation on its own (`–`, `...`, `?`, `+`) sits inside titles as well.
+  if (/^[-\u2013\u2014&+.\u2026!?¡¿,]+$/u.test(word)) return true;
+  // Starts uncapitalized; elisions and particles may capitalize what follows (`d'Arc`, `al-Wahid`).
+  return /^[\p{Ll}\p{Lo}\p{M}\d][\p{L}\p{M}\d'\u2019.-]*$/u.test(bare(word));
+}
+
+/** Whether a word may start or sit in a title: capitalized or a number, after any leading punctuation (`¡Viva`, `...And`). */
+const isTitleStartWord = (word: string): boolean => isTitleWord(word) || (bare(word) !== word && isTitleWord(bare(word)));
+
+/** A word that ends a clause before a title (`failed:`, `name;`): a comma may sit inside a title. */
+const endsSentence = (word: string): boolean => /[:;]$/.test(word);
 
 /**
  * First word index of the title that ends just before word `w`: first up to 8 uncapitalized
- * words ("burn a million quid"), then capitalized words and connectors ("The K Foundation").
- * The uncapitalized words count only when a capitalized word precedes them, so that a year
- * after plain prose ("failed at startup (2017)") removes nothing. Both walks are bounded.
+ * words ("burn a million quid", "vie, mon chéri"), then capitalized words and connectors ("The
+ * K Foundation", "Paris,"). The uncapitalized words count only when a capitalized word precedes
+ * them, so that a year after plain prose ("failed at startup (2017)") removes nothing. A comma
+ * does not end a title (`C'est la vie, mon chéri`); a colon or semicolon does. Both walks are bounded.
  */
 function titleStart(words: readonly string[], w: number): number {
   let j = w - 2;
-  for (let steps = 0; j >= 0 && steps < 8 && !isTitleWord(words[j]!) && isLowerTitleWord(words[j]!); steps++) j -= 2;
-  if (j < 0 || !isTitleWord(words[j]!) || endsClause(words[j]!)) j = w - 2;
+  for (let steps = 0; j >= 0 && steps < 8 && !isTitleStartWord(words[j]!) && isLowerTitleWord(words[j]!); steps++) j -= 2;
+  if (j < 0 || !isTitleStartWord(words[j]!) || endsSentence(words[j]!)) j = w - 2;
   return capitalizedTitleStart(words, j + 2);
 }
 
@@ -396,7 +436,7 @@ function capitalizedTitleStart(words: readonly string[], w: number): number {
   // Connectors ("of the") join title words; they count only once a title word precedes them.
   for (let j = w - 2, steps = 0; j >= 0 && steps < 16; j -= 2, steps++) {
     const word = words[j]!;
-    if (isTitleWord(word) && !endsClause(word)) first = j;
+    if (isTitleStartWord(word) && !endsSentence(word)) first = j;
     else if (!CONNECTORS.has(word.toLowerCase())) break;
   }
   return first;
