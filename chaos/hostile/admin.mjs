@@ -1,4 +1,4 @@
-// The admin endpoints (released statistics) with no token, wrong tokens, and tokens in the
+// The admin endpoints (released statistics, metrics) with no token, wrong tokens, and tokens in the
 // wrong place; one request with the right token shows the refusals are not a broken route.
 import { httpRequest } from '../lib/http.mjs';
 import { judgeRefusal } from './verdicts.mjs';
@@ -21,7 +21,7 @@ export async function adminTokens(o) {
     ['the token in X-Admin-Token', { 'x-admin-token': t }],
   ];
   const out = [];
-  for (const path of ['/v1/stats?event=client.session', '/v1/stats/active']) {
+  for (const path of ['/v1/stats?event=client.session', '/v1/stats/active', '/metrics']) {
     for (const [name, headers] of cases) out.push({ name: `${path.split('?')[0]}: ${name}`, verdict: judgeRefusal(await httpRequest({ url: `${o.url}${path}`, headers }), { codes: ['UNAUTHORIZED'] }) });
     out.push({ name: `${path.split('?')[0]}: the token in the query string`, verdict: judgeRefusal(await httpRequest({ url: `${o.url}${path}${path.includes('?') ? '&' : '?'}token=${t}` }), { codes: ['UNAUTHORIZED', 'INVALID_QUERY'] }) });
   }

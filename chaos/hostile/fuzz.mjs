@@ -27,7 +27,7 @@ const ENDPOINTS = [
   { method: 'GET', path: '/v1/catalogs', kind: 'public' },
   { method: 'GET', path: '/healthz', kind: 'public' },
   { method: 'GET', path: '/readyz', kind: 'public' },
-  { method: 'GET', path: '/metrics', kind: 'public' },
+  { method: 'GET', path: '/metrics', kind: 'admin' },
 ];
 
 /** Header values must be Latin-1 without control characters to be sendable at all. */

@@ -29,10 +29,10 @@ export function bar(name, pass, detail) {
 /** Formats an integer with thousands separators. */
 export const fmt = (n) => (typeof n === 'number' ? Math.round(n).toLocaleString('en-US') : String(n));
 
-/** Reads the collector's heap (bytes) from its Prometheus text, or null. */
-export async function collectorHeapBytes(url) {
+/** Reads the collector's heap (bytes) from its Prometheus text (behind the admin token), or null. */
+export async function collectorHeapBytes(url, token) {
   try {
-    const r = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const r = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
     const m = /^candor_nodejs_heap_size_used_bytes (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(await r.text());
     return m ? Number(m[1]) : null;
   } catch {

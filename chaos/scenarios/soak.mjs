@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayOf } from '@candor/protocol';
 import { compareSentLogWithStore, compareWithStore, pseudonymsOf, sdkBooks } from '../lib/accounting.mjs';
-import { startCollectorProcess } from '../lib/collector-process.mjs';
+import { CHAOS_ADMIN_TOKEN, startCollectorProcess } from '../lib/collector-process.mjs';
 import { startFleet } from '../lib/install-fleet.mjs';
 import { summarizeSeries } from '../lib/memory.mjs';
 import { createProxy } from '../lib/proxy.mjs';
@@ -75,7 +75,7 @@ export async function runSoak(ctx) {
     series.sdkHeap.push({ t, v: mem.reduce((n, m) => n + m.heapUsed, 0) });
     const rss = collector.rssBytes();
     if (rss !== null) series.collectorRss.push({ t, v: rss });
-    const heap = await collectorHeapBytes(collector.url);
+    const heap = await collectorHeapBytes(collector.url, CHAOS_ADMIN_TOKEN);
     if (heap !== null) series.collectorHeap.push({ t, v: heap });
     // The store grows with the data by design; its size beside the collector's memory tells the two apart.
     series.storeBytes.push({ t, v: fileSize(join(collectorDir, 'candor.duckdb')) + fileSize(join(collectorDir, 'candor.duckdb.wal')) });

@@ -81,7 +81,8 @@ export function createApp(deps: AppDeps): FastifyInstance {
     closing: false,
     requireAdmin(request) {
       const header = request.headers.authorization;
-      const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      // The scheme is case-insensitive (RFC 9110 §11.1): `bearer x` is `Bearer x`.
+      const token = typeof header === 'string' && /^bearer[ \t]/i.test(header) ? header.slice(7).trim() : '';
       // Both sides are hashed first, so the comparison takes the same time whatever the length.
       if (!timingSafeEqual(digest(token), tokenDigest) || token === '') throw new CollectorError('UNAUTHORIZED', 'send the admin token as "Authorization: Bearer <token>"');
     },
@@ -173,7 +174,7 @@ export function createApp(deps: AppDeps): FastifyInstance {
   registerSubjectRoutes(app, ctx);
   registerStatsRoutes(app, ctx);
   registerCatalogRoutes(app, ctx);
-  registerOpsRoutes(app, ctx);
+  registerOpsRoutes(app, ctx, options.publicMetrics);
   registerDashboard(app, { adminToken: deps.adminToken, catalog: deps.registry.current.spec, now });
 
   app.addHook('preClose', async () => {

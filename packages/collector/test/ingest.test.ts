@@ -5,7 +5,7 @@ import { ERROR_CODES, LIMITS, PATHS } from '@candor/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../src/errors.js';
 import type { CollectorStore } from '../src/storage/contract.js';
-import { clientEvent, createTestCollector, dayAt, hex, playbackEvent, postBatch, serverDailyEvent, wireBatch, type TestCollector } from './support/harness.js';
+import { ADMIN_TOKEN, clientEvent, createTestCollector, dayAt, hex, playbackEvent, postBatch, serverDailyEvent, wireBatch, type TestCollector } from './support/harness.js';
 
 const NOW = Date.UTC(2026, 10, 20, 12);
 const today = dayAt(NOW);
@@ -60,7 +60,7 @@ describe('POST /v1/batches', () => {
     expect(res.json()).toMatchObject({ accepted: 3, bounded: 2 });
     const next = await postBatch(c.app, wireBatch(today, [playbackEvent(today), clientEvent(today)], { pseudonym }));
     expect(next.json()).toMatchObject({ accepted: 1, bounded: 1 });
-    const metrics = await c.app.inject({ method: 'GET', url: '/metrics' });
+    const metrics = await c.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(metrics.body).toMatch(/candor_events_bounded_total\{event="playback.session"\} 3/);
   });
 

@@ -26,9 +26,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const OPS_TOKEN = 'ops-test-admin-token-0';
+
 async function start(options: CollectorOptions = {}): Promise<RunningCollector> {
   dir ??= mkdtempSync(join(tmpdir(), 'candor-ops-'));
-  collector = await startCollector(resolveCollectorOptions({ port: 0, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', ingestPerMinute: 0, ...options }));
+  collector = await startCollector(resolveCollectorOptions({ port: 0, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', ingestPerMinute: 0, adminToken: OPS_TOKEN, ...options }));
   return collector;
 }
 
@@ -57,12 +59,25 @@ describe('operations', () => {
     expect(await (await fetch(`${c.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${c.url}/readyz`)).json()).toEqual({ status: 'ready' });
     expect((await post(c, batchBody())).status).toBe(202);
-    const metrics = await fetch(`${c.url}/metrics`);
+    const refused = await fetch(`${c.url}/metrics`);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    const metrics = await fetch(`${c.url}/metrics`, { headers: { authorization: `bearer ${OPS_TOKEN}` } });
+    expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await metrics.text();
     expect(text).toMatch(/candor_batches_total\{outcome="accepted"\} 1/);
     expect(text).toMatch(/candor_events_accepted_total\{event="client.session"\} 1/);
     expect(text).toContain('candor_process_cpu_seconds_total');
+  });
+
+  it('serves /metrics without the token when publicMetrics is on', async () => {
+    const c = await start({ publicMetrics: true });
+    const metrics = await fetch(`${c.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('candor_batches_total');
+    expect((await fetch(`${c.url}/v1/stats?event=client.session`)).status).toBe(401);
   });
 
   it('drains a request in flight at shutdown, and stores it', async () => {

@@ -153,7 +153,7 @@ describe('dashboard access', () => {
 
   it('starts the page\'s queries with the page, and answers each of the page\'s requests with one of them, once', async () => {
     const counted = async (): Promise<number> => {
-      const text = (await c.app.inject({ url: '/metrics' })).body;
+      const text = (await c.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${DASHBOARD_ADMIN_TOKEN}` } })).body;
       return [...text.matchAll(/^candor_stats_queries_total\{[^}]*\} (\d+)$/gm)].reduce((s, m) => s + Number(m[1]), 0);
     };
     const before = await counted();

@@ -50,6 +50,8 @@ export interface CollectorOptions {
   readonly dailyEpsilon?: number;
   /** Largest epsilon of one query. @default 2 */
   readonly maxEpsilonPerQuery?: number;
+  /** Serve `/metrics` without the admin token (for a scraper on a network you trust). @default false */
+  readonly publicMetrics?: boolean;
   /** Release noised statistics only. @default false */
   readonly requireNoise?: boolean;
   /** Longest statistics range, in days. @default 800 */
@@ -112,6 +114,7 @@ const SPEC: { readonly [K in keyof CollectorOptions]-?: { kind: Kind; env: strin
   statsPerMinute: { kind: 'int', env: 'CANDOR_STATS_PER_MINUTE', fallback: 120, min: 0 },
   dailyEpsilon: { kind: 'number', env: 'CANDOR_DAILY_EPSILON', fallback: 4, min: 0 },
   maxEpsilonPerQuery: { kind: 'number', env: 'CANDOR_MAX_EPSILON_PER_QUERY', fallback: 2, min: 0 },
+  publicMetrics: { kind: 'boolean', env: 'CANDOR_PUBLIC_METRICS', fallback: false },
   requireNoise: { kind: 'boolean', env: 'CANDOR_REQUIRE_NOISE', fallback: false },
   maxRangeDays: { kind: 'int', env: 'CANDOR_MAX_RANGE_DAYS', fallback: 800, min: 1 },
   retentionIntervalMs: { kind: 'int', env: 'CANDOR_RETENTION_INTERVAL_MS', fallback: 3_600_000, min: 1000 },
