@@ -218,13 +218,14 @@ async function diskFull(ctx) {
 
 /** Ways to damage an outbox, one per install. */
 // `destroys`: the events in the file cannot be read back; `detectable`: the SDK can tell the
-// file is not its outbox (an emptied file is a valid empty database, so it cannot).
+// file is not its outbox (an emptied file is a valid empty database, but the id file next to
+// it, outbox.sqlite.id, says an outbox was created there).
 const CORRUPTIONS = [
   { name: 'header overwritten', destroys: true, detectable: true, apply: (f) => overwrite(f, 0, 100) },
   { name: 'truncated to half', destroys: true, detectable: true, apply: (f) => truncateSync(f, Math.floor(statSync(f).size / 2)) },
   { name: 'pages overwritten in the middle', destroys: true, detectable: true, apply: (f) => overwrite(f, 4096 * 2, 4096 * 3) },
   { name: "another program's SQLite file", destroys: true, detectable: true, apply: (f) => foreignDatabase(f) },
-  { name: 'emptied', destroys: true, detectable: false, apply: (f) => writeFileSync(f, '') },
+  { name: 'emptied', destroys: true, detectable: true, apply: (f) => writeFileSync(f, '') },
   { name: 'garbage write-ahead log', destroys: false, detectable: false, apply: (f) => writeFileSync(`${f}-wal`, Buffer.alloc(8192, 0xa5)) },
 ];
 

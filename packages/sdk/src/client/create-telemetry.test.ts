@@ -150,6 +150,17 @@ describe('storage faults', () => {
     await client.flush();
     expect(transport.events().some((e) => e.name === 'client.session')).toBe(true);
   });
+
+  it('reports an outbox emptied while the host was down, like a corrupt one', async () => {
+    const dataDir = dir();
+    const first = start(mediaServerCatalog, { dataDir });
+    await first.client.shutdown({ flush: false });
+    writeFileSync(join(dataDir, 'outbox.sqlite'), '');
+    const { client, diagnostics } = start(mediaServerCatalog, { dataDir });
+    expect(warnings(diagnostics)).toContain('OUTBOX_SET_ASIDE');
+    expect(client.stats().warnings.find((w) => w.code === 'OUTBOX_SET_ASIDE')?.message).toMatch(/outbox\.sqlite\.emptied-\d+$/);
+    expect(warnings(first.diagnostics)).not.toContain('OUTBOX_SET_ASIDE');
+  });
 });
 
 describe('state kept in the data directory', () => {

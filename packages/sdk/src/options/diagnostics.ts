@@ -2,7 +2,7 @@ import type { RequestKind } from '../transport/types.js';
 
 /** Warning codes the client reports (in `stats().warnings` and through `onDiagnostic`). */
 export const WARNING_CODES = {
-  OUTBOX_SET_ASIDE: 'the outbox file was damaged or not a Candor outbox; it was renamed aside and a new one started',
+  OUTBOX_SET_ASIDE: 'the outbox file was damaged, emptied or not a Candor outbox; it was renamed aside and a new one started',
   STORAGE_UNAVAILABLE: 'the data directory cannot be used; events are counted as storage_error and nothing is sent',
   STORAGE_ERROR: 'writing the outbox failed (for example, the disk is full); the events of that commit were dropped',
   CONSENT_UNREADABLE: 'the consent choices could not be read; optional categories stay off until the owner decides',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -44,6 +44,47 @@ describe('opening the outbox', () => {
     expect(second.setAside).toMatch(/outbox\.sqlite\.foreign-8$/);
     expect(readdirSync(e).filter((f) => f.includes('foreign'))).toHaveLength(1);
     second.db!.close();
+  });
+
+  it('sets aside an outbox that was emptied while the host was down, and says so', () => {
+    const d = dir();
+    const a = open(d);
+    a.insertEvents([event('2026-01-01', 1)]);
+    a.close();
+    opened.length = 0;
+    writeFileSync(join(d, 'outbox.sqlite'), '');
+    const r = openOutboxDatabase(join(d, 'outbox.sqlite'), 9);
+    expect(r.setAside).toMatch(/outbox\.sqlite\.emptied-9$/);
+    const id = (r.db!.prepare("SELECT value FROM meta WHERE key = 'outbox_id'").get() as { value: string }).value;
+    expect(readFileSync(join(d, 'outbox.sqlite.id'), 'utf8').trim()).toBe(id);
+    r.db!.close();
+    // Reported once: the next start finds the new outbox intact.
+    expect(openOutboxDatabase(join(d, 'outbox.sqlite'), 10).setAside).toBeNull();
+  });
+
+  it('reports neither a first start nor a restart with an intact outbox', () => {
+    const d = dir();
+    const first = openOutboxDatabase(join(d, 'outbox.sqlite'), 1);
+    expect(first.setAside).toBeNull();
+    expect(existsSync(join(d, 'outbox.sqlite.id'))).toBe(true);
+    first.db!.close();
+    const again = openOutboxDatabase(join(d, 'outbox.sqlite'), 2);
+    expect(again.setAside).toBeNull();
+    again.db!.close();
+    expect(readdirSync(d).filter((f) => /-\d+$/.test(f))).toEqual([]);
+  });
+
+  it('creates the id file next to an outbox from before id files, without a report', () => {
+    const d = dir();
+    const a = open(d);
+    a.insertEvents([event('2026-01-01', 1)]);
+    a.close();
+    opened.length = 0;
+    unlinkSync(join(d, 'outbox.sqlite.id'));
+    const b = open(d);
+    expect(b.queuedEvents()).toBe(1);
+    expect(existsSync(join(d, 'outbox.sqlite.id'))).toBe(true);
+    expect(readdirSync(d).filter((f) => /-\d+$/.test(f))).toEqual([]);
   });
 
   it('keeps its own file across opens', () => {
