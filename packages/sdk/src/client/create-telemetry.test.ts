@@ -163,6 +163,21 @@ describe('storage faults', () => {
   });
 });
 
+describe('process listeners', () => {
+  it('adds one exit and one SIGTERM listener for any number of clients, and removes them with the last', async () => {
+    const exit0 = process.listenerCount('exit');
+    const term0 = process.listenerCount('SIGTERM');
+    const many = Array.from({ length: 12 }, () => start(mediaServerCatalog, { handleSignals: true }).client);
+    expect(process.listenerCount('exit')).toBe(exit0 + 1);
+    expect(process.listenerCount('SIGTERM')).toBe(term0 + 1);
+    await Promise.all(many.slice(1).map((c) => c.shutdown({ flush: false })));
+    expect(process.listenerCount('exit')).toBe(exit0 + 1);
+    await many[0]!.shutdown({ flush: false });
+    expect(process.listenerCount('exit')).toBe(exit0);
+    expect(process.listenerCount('SIGTERM')).toBe(term0);
+  });
+});
+
 describe('state kept in the data directory', () => {
   it('counts active days for server.daily', async () => {
     const clock = { t: Date.UTC(2027, 0, 10, 12) };

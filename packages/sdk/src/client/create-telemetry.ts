@@ -21,6 +21,7 @@ import { setSoon, setTimer, type TimerHandle } from '../util/timers.js';
 import { createRecorder, type CommitInput } from './recorder.js';
 import { createSender, type SubjectOutcome } from './sender.js';
 import type { Activity, FlushResult, SentLogEntry, SentLogKind, SentLogQuery, SentLogStatus, SubjectResult, Telemetry, TelemetryStats } from './types.js';
+import { onProcessExit, onSigterm } from './process-hooks.js';
 
 const DAY_MS = 86_400_000;
 const OUTBOX_FILE = 'outbox.sqlite';
@@ -295,18 +296,17 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
   });
 
   // ---- start ----------------------------------------------------------------------------
-  const onExit = (): void => commitNow();
-  const onSigterm = (): void => {
-    commitNow();
-    closing = true;
-    process.removeListener('SIGTERM', onSigterm);
-    // With no other handler, re-raise so the default action (exit) happens as it would have without us.
-    if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
-  };
+  let removeExitHook = (): void => undefined;
+  let removeSigtermHook = (): void => undefined;
   if (!o.disabled) {
     openStorage();
-    process.on('exit', onExit);
-    if (o.handleSignals) process.on('SIGTERM', onSigterm);
+    removeExitHook = onProcessExit(() => commitNow());
+    // On SIGTERM: commit, stop taking events; the default action (exit) follows unless the host listens too.
+    if (o.handleSignals)
+      removeSigtermHook = onSigterm(() => {
+        commitNow();
+        closing = true;
+      });
     if (outbox !== null) {
       // Never send the events of a category that is off, whoever turned it off (the environment included).
       for (const id of Object.keys(spec.categories)) if (!consentStore.isGranted(id)) purgeCategory(id);
@@ -498,8 +498,8 @@ function startClient<S extends CatalogSpec>(o: ResolvedTelemetryOptions<S>): Tel
       } catch {
         // Shutting down must finish whatever happened.
       } finally {
-        process.removeListener('exit', onExit);
-        process.removeListener('SIGTERM', onSigterm);
+        removeExitHook();
+        removeSigtermHook();
         outbox?.close();
         outbox = null;
         base.close?.();
