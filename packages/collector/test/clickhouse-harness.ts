@@ -3,7 +3,7 @@ import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll } from 'vitest';
 import { createClickHouseStore, type ClickHouseStore, type ClickHouseStoreOptions } from '../src/storage/clickhouse/clickhouse-store.js';
 import { startLocalClickHouseCluster, type LocalClickHouseCluster } from '../src/storage/clickhouse/local-cluster.js';
-import { CONTRACT_SCHEMA, type CreateStoreHarness } from './storage-contract.js';
+import { CONTRACT_SCHEMA, reopeningHarness, type CreateStoreHarness } from './storage-contract.js';
 
 /**
  * Starts real clickhouse-server shards once for the test file (beforeAll) and stops them
@@ -52,20 +52,6 @@ export function clickHouseContractHarness(cluster: () => LocalClickHouseCluster,
       await store.open(CONTRACT_SCHEMA);
       return store;
     };
-    let current = await open();
-    return {
-      get store() {
-        return current;
-      },
-      async reopen() {
-        await current.close();
-        current = await open();
-        return current;
-      },
-      async dispose() {
-        await current.close();
-        await dropDatabase(urls, database);
-      },
-    };
+    return reopeningHarness(open, () => dropDatabase(urls, database));
   };
 }

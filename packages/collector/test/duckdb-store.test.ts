@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDuckDbStore } from '../src/storage/duckdb/duckdb-store.js';
-import { CONTRACT_SCHEMA, describeStorageContract } from './storage-contract.js';
+import { CONTRACT_SCHEMA, describeStorageContract, reopeningHarness } from './storage-contract.js';
 
 describeStorageContract('duckdb', async ({ now }) => {
   const dir = mkdtempSync(join(tmpdir(), 'candor-duckdb-'));
@@ -12,19 +12,5 @@ describeStorageContract('duckdb', async ({ now }) => {
     await store.open(CONTRACT_SCHEMA);
     return store;
   };
-  let current = await open();
-  return {
-    get store() {
-      return current;
-    },
-    async reopen() {
-      await current.close();
-      current = await open();
-      return current;
-    },
-    async dispose() {
-      await current.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return reopeningHarness(open, () => rmSync(dir, { recursive: true, force: true }));
 });

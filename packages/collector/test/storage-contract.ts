@@ -15,6 +15,28 @@ export interface StoreHarness {
   dispose(): Promise<void>;
 }
 
+/**
+ * A harness over a store that `open` opens (on the same data every time) and `removeData`
+ * removes once the store is closed.
+ */
+export async function reopeningHarness<S extends CollectorStore>(open: () => Promise<S>, removeData: () => Promise<void> | void): Promise<StoreHarness & { readonly store: S }> {
+  let current = await open();
+  return {
+    get store() {
+      return current;
+    },
+    async reopen() {
+      await current.close();
+      current = await open();
+      return current;
+    },
+    async dispose() {
+      await current.close();
+      await removeData();
+    },
+  };
+}
+
 /** Builds a harness; `now` is the clock the store must use. */
 export type CreateStoreHarness = (options: { readonly now: () => number }) => Promise<StoreHarness>;
 
