@@ -65,6 +65,8 @@ describe('scrubText, rule by rule', () => {
     ['MAC', 'wake 00:11:32:ab:cd:ef', 'wake <mac>'],
     ['title with a year', 'no match for Blade Runner (1982) today', 'no match for <title> today'],
     ['quoted title', `cannot play "The Matrix"`, `cannot play "<text>"`],
+    ['quoted one-word lowercase title', "Playback of 'untitled' on client stalled", "Playback of '<text>' on client stalled"],
+    ['quoted identifier-shaped title', 'Transcoding "dumpTRUCK" failed', 'Transcoding "<text>" failed'],
     ['ffmpeg metadata line', '    title           : Some Film', '    title           : <text>'],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
@@ -81,6 +83,10 @@ describe('scrubText, rule by rule', () => {
     ['mime types, frame rates, rates', 'video/mp4 at 30000/1001 fps, 2097.2kbits/s, N/A'],
     ['times and versions', 'at 12:30:45 with ffmpeg 6.1, node v20.11.1'],
     ['scoped package', "Cannot find package '@candor/sdk'"],
+    ['a module name', "Cannot find module 'fastify'"],
+    ['an argument name', 'The "path" argument must be of type string. Received undefined'],
+    ['JSON keys', '{"error":"bad_request","code":"E_TIMEOUT"}'],
+    ['an option name', "Unknown option 'verbose'"],
   ];
   it.each(kept)('keeps %s', (_name, input) => {
     expect(scrubText(input)).toBe(input);

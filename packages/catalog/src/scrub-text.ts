@@ -313,10 +313,25 @@ function scrubPathsInLine(line: string): string {
 // Pass 2: quoted strings, titles and bare media file names
 // ---------------------------------------------------------------------------------------
 
-// Quoted text that is kept: identifiers and property names (`'length'`), constants and
-// error codes (`'ENOENT'`), error class names, numbers, and placeholders. Anything else
+// Quoted text that is kept wherever it stands: error class names and placeholders. Identifiers,
+// constants and numbers are kept where their context says they are code (below). Anything else
 // (`"Some Film (2017)"`, `'Inception'`, a device name) may name media or a person.
-const KEEP_QUOTED = /^(?:|[a-z_$][\w$]*(?:[.:#-][\w$]+)*|[A-Z][A-Z0-9_]*|[A-Z][A-Za-z0-9]*(?:Error|Exception)|-?\d+(?:\.\d+)*[a-z%]{0,4}|<[a-z]+>)$/;
+const KEEP_QUOTED = /^(?:|[A-Z][A-Za-z0-9]*(?:Error|Exception)|<[a-z]+>)$/;
+
+// An identifier of code, a constant or a number (`'length'`, `'streams'`, `'auxData'`) has the shape of many a track
+// title (`'untitled'`, `'dreaming'`, `'dumpTRUCK'`), so it is kept only where the words around
+// it say it is code: `(reading 'x')`, `property 'x'`, `Cannot find module 'x'`, `key: 'x'`,
+// `'x' is not a function`, `The "x" argument`.
+const IDENTIFIER = /^(?:[a-z_$][\w$]*(?:[.:#-][\w$]+)*|[A-Z][A-Z0-9_]*|-?\d+(?:\.\d+)*[a-z%]{0,4}|\d+(?:\.\d+)?\/\d+(?:\.\d+)?)$/;
+const CODE_BEFORE =
+  /(?:(?:^|[^\w$-])(?:reading|setting|property|properties|module|package|option|argument|parameter|method|function|field|column|table|key|header|attribute|flag|event|export|import|variable|identifier|command|type|member|keyword|token|encoding|format|codec|protocol|scheme|hook|plugin|driver|mode|state|status|locale|value|code|errno|signal|level)[ \t]{1,4}\(?|[\w$]["']?[ \t]{0,4}[:=][ \t]{0,4}[([{]?)$/i;
+const CODE_AFTER = /^(?:[ \t]{0,4}[:=]|[ \t]{1,4}(?:argument|property|option|parameter|field|module|method|function|column|key|header|attribute|flag|event|is not|must be|of (?:undefined|null)|has already been|is read-only|is deprecated|is required|expected)\b)/i;
+
+/** Whether quoted text is an identifier that the words around it name as code. */
+function isCodeIdentifier(line: string, open: number, close: number, content: string): boolean {
+  if (!IDENTIFIER.test(content)) return false;
+  return CODE_BEFORE.test(line.slice(Math.max(0, open - 40), open)) || CODE_AFTER.test(line.slice(close + 1, close + 41));
+}
 
 // No exception for quoted sentences: titles are not always capitalized ("Questa volta
 // parliamo di uomini", "Becoming dick"), so quoted prose that looks like an error text is
@@ -349,7 +364,7 @@ function closingCandidates(line: string, close: string): Int32Array {
  */
 function closingQuote(line: string, k: number, close: string, next: Int32Array, nextPlaceholder: Int32Array): number {
   let q = next[k + 1]!;
-  if (close === "'" && q === k + 2 && isSpace(line[q + 1]) && /^\p{L}$/u.test(line[k + 1]!)) q = next[q + 1]!;
+  if (close === "'" && q === k + 2 && isSpace(line[q + 1]) && /^\p{L}$/u.test(line[k + 1]!) && next[q + 1]! >= 0) q = next[q + 1]!;
   if (q < 0 || q - k > 513) return -1;
   // Text scrubbed by an earlier pass stays as it is: a quote may not reach across it, which
   // keeps scrubbing idempotent (a removed span shortens the line and brings quotes closer).
@@ -386,7 +401,8 @@ function scrubQuotedInLine(line: string): string {
     const q = closingQuote(line, k, close, next, nextPlaceholder);
     if (q < 0) continue;
     const content = line.slice(k + 1, q);
-    if (!KEEP_QUOTED.test(content) && !(/[\\/]/.test(content) && isKeptCore(content))) {
+    const codeShaped = IDENTIFIER.test(content);
+    if (!KEEP_QUOTED.test(content) && !isCodeIdentifier(line, k, q, content) && !(!codeShaped && /[\\/]/.test(content) && isKeptCore(content))) {
       out += line.slice(copied, k + 1) + P.text;
       copied = q;
     }
