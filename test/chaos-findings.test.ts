@@ -30,6 +30,8 @@ describe('crash scrubbing (packages/catalog/src/scrub-text.ts)', () => {
     // A comma inside the title used to end the walk back from the year before any title word was taken.
     ['mon chéri', "No metadata match for C'est la vie, mon chéri (1994)"],
     ['Le Due verità', 'No metadata match for Le Due verità, (1951)'],
+    // A colon inside the title ended the walk: "My Super Psycho Sweet 16" (itself a title) stayed.
+    ['My Super Psycho Sweet 16', 'No metadata match for My Super Psycho Sweet 16: Part 2 (2010)'],
   ])('removes "%s", a title marked by its year', (title, message) => {
     expect(scrubText(message)).not.toContain(title);
   });
@@ -41,6 +43,8 @@ describe('crash scrubbing (packages/catalog/src/scrub-text.ts)', () => {
     ['Daughter', "Playback of 'B.F.'s Daughter' on client 192.168.1.20 stalled"],
     ['Anothers', "Playback of 'D' Anothers' on client 192.168.1.20 stalled"],
     ['écouteur', "Playback of 'L'écouteur' on client 192.168.1.20 stalled"],
+    // One lowercase word in quotes was kept as an identifier of code.
+    ['untitled', "Playback of 'untitled' on client 192.168.1.20 stalled"],
   ])('removes "%s" from a single-quoted title with an apostrophe', (title, message) => {
     expect(scrubText(message)).not.toContain(title);
   });

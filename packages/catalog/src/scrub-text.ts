@@ -433,16 +433,28 @@ const isTitleStartWord = (word: string): boolean => isTitleWord(word) || (bare(w
 const endsSentence = (word: string): boolean => /[:;]$/.test(word);
 
 /**
+ * Whether the capitalized word `words[j]`, which ends with a colon, may sit inside a title
+ * (`Star Wars: Episode IV`, `My Super Psycho Sweet 16: Part 2`): not a line's first word (a
+ * log prefix or an error class) and not an error class anywhere (`TypeError:`).
+ */
+const colonInTitle = (words: readonly string[], j: number): boolean => j > 0 && words[j]!.endsWith(':') && !/(?:Error|Exception|Warning)\d*:$/.test(words[j]!);
+
+/** Whether a capitalized word may sit inside a title: it does not end a clause, or its colon is a title's. */
+const staysInTitle = (words: readonly string[], j: number): boolean => !endsSentence(words[j]!) || colonInTitle(words, j);
+
+/**
  * First word index of the title that ends just before word `w`: first up to 8 uncapitalized
  * words ("burn a million quid", "vie, mon chéri"), then capitalized words and connectors ("The
  * K Foundation", "Paris,"). The uncapitalized words count only when a capitalized word precedes
  * them, so that a year after plain prose ("failed at startup (2017)") removes nothing. A comma
- * does not end a title (`C'est la vie, mon chéri`); a colon or semicolon does. Both walks are bounded.
+ * does not end a title (`C'est la vie, mon chéri`), nor does a colon after a capitalized word
+ * (`Séraphin: un homme et son péché`) unless it ends an error class or a line's first word; a
+ * semicolon does. Both walks are bounded.
  */
 function titleStart(words: readonly string[], w: number): number {
   let j = w - 2;
   for (let steps = 0; j >= 0 && steps < 8 && !isTitleStartWord(words[j]!) && isLowerTitleWord(words[j]!); steps++) j -= 2;
-  if (j < 0 || !isTitleStartWord(words[j]!) || endsSentence(words[j]!)) j = w - 2;
+  if (j < 0 || !isTitleStartWord(words[j]!) || !staysInTitle(words, j)) j = w - 2;
   return capitalizedTitleStart(words, j + 2);
 }
 
@@ -452,7 +464,7 @@ function capitalizedTitleStart(words: readonly string[], w: number): number {
   // Connectors ("of the") join title words; they count only once a title word precedes them.
   for (let j = w - 2, steps = 0; j >= 0 && steps < 16; j -= 2, steps++) {
     const word = words[j]!;
-    if (isTitleStartWord(word) && !endsSentence(word)) first = j;
+    if (isTitleStartWord(word) && staysInTitle(words, j)) first = j;
     else if (!CONNECTORS.has(word.toLowerCase())) break;
   }
   return first;
