@@ -83,13 +83,19 @@ async function main() {
   console.log(`${rounds} interleaved rounds of ${seconds} s per phase, ${concurrency} requests in flight`);
   const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
-  // The same batches feed every phase; each phase walks its own cursor so that the collector
-  // never receives a batch twice.
-  function* cursor(list) {
+  // The same batches feed every phase. The collector walks them once, so that it never receives
+  // a batch twice (a repeat would be answered as a duplicate, at no cost); the bare server, which
+  // keeps nothing, goes round them as often as it needs.
+  let collectorRanDry = false;
+  function* once(list) {
     for (const item of list) yield item;
+    collectorRanDry = true;
   }
-  const forBare = cursor(prepared);
-  const forCollector = cursor(prepared);
+  function* cycle(list) {
+    for (;;) yield* list;
+  }
+  const forBare = cycle(prepared);
+  const forCollector = once(prepared);
 
   // b: raw appends of the same rows into a table of the collector's shape, batch by batch.
   const registry = createCatalogRegistry(mediaServerCatalog);
@@ -198,7 +204,10 @@ async function main() {
   console.log(`collector / limit                 ${(ratio * 100).toFixed(1)}%   collector / a ${((c / a) * 100).toFixed(1)}%   collector / b ${((c / b) * 100).toFixed(1)}%`);
   console.log(`collector latency ms (median of rounds)  p50 ${median(cRuns.map((r) => r.latencyMs.p50)).toFixed(1)}  p90 ${median(cRuns.map((r) => r.latencyMs.p90)).toFixed(1)}  p99 ${median(cRuns.map((r) => r.latencyMs.p99)).toFixed(1)}  (worst round p99 ${Math.max(...cRuns.map((r) => r.latencyMs.p99)).toFixed(1)})`);
   console.log(`stored events ${stored} / accepted ${accepted};  stored batches ${storedBatches} / answered 202 ${acceptedBatches};  refused ${refused}`);
-  const pass = ratio >= 0.6;
+  // A phase that ran out of batches or measured nothing would make the ratio meaningless.
+  const measured = Number.isFinite(ratio) && a > 0 && b > 0 && c > 0 && !collectorRanDry;
+  if (collectorRanDry) console.log(`the collector's batches ran out before its rounds ended: raise BENCH_INSTALLS (now ${installs})`);
+  const pass = measured && ratio >= 0.6;
   const exact = stored === accepted && storedBatches === acceptedBatches;
   console.log(`${pass ? 'PASS' : 'FAIL'} ingest ≥ 60% of the combined limit (${(ratio * 100).toFixed(1)}%)`);
   console.log(`${exact ? 'PASS' : 'FAIL'} stored count = accepted count`);
