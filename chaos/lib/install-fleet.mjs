@@ -12,7 +12,8 @@ import { rssOf } from './collector-process.mjs';
  * @param {{ chaosDir: string, logFile: string, wrap?: (argv: string[]) => string[], script?: string }} o
  */
 export async function startInstallHost(o) {
-  let argv = [process.execPath, join(o.chaosDir, 'lib', o.script ?? 'install-host.mjs')];
+  // --expose-gc: the soak reads each host's heap after a full collection (chaos/lib/install-host.mjs).
+  let argv = [process.execPath, '--expose-gc', join(o.chaosDir, 'lib', o.script ?? 'install-host.mjs')];
   if (o.wrap) argv = o.wrap(argv);
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { PATH: process.env.PATH ?? '' } });
   child.stdout.on('data', (c) => appendFileSync(o.logFile, c));

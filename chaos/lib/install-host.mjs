@@ -275,7 +275,9 @@ const commands = {
     for (const inst of installs.values()) snapshotStats(inst);
     return { installs: [...installs.values()].map(summary), anomalies };
   },
+  /** The heap after a full collection (live objects, not the garbage of the last seconds), and RSS. */
   memory() {
+    globalThis.gc?.();
     return process.memoryUsage();
   },
   /** Copies each install's data directory (from a file system that goes away with this process). */

@@ -1,4 +1,8 @@
-// Memory over time: samples and the least-squares slope that says whether they stay flat.
+// Memory over time: samples and the slope that says whether they stay flat. The judging slope is
+// Theil–Sen's (the median of the slopes between every pair of samples): a garbage-collection
+// sawtooth or a short spike (a rollup, a checkpoint) moves a least-squares line by tens of MB
+// per minute when it falls near an end of the window, but not the median; the least-squares
+// slope is reported beside it.
 
 /**
  * Least-squares line through (t, v) points: slope per millisecond, intercept and mean.
@@ -26,9 +30,27 @@ export function linearFit(points) {
 }
 
 /**
+ * Theil–Sen slope through (t, v) points: the median of the slopes of all pairs (per millisecond).
+ * @param {{ t: number, v: number }[]} points
+ */
+export function theilSenSlope(points) {
+  const slopes = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dt = points[j].t - points[i].t;
+      if (dt > 0) slopes.push((points[j].v - points[i].v) / dt);
+    }
+  }
+  if (slopes.length === 0) return 0;
+  slopes.sort((a, b) => a - b);
+  const m = slopes.length >> 1;
+  return slopes.length % 2 === 1 ? slopes[m] : (slopes[m - 1] + slopes[m]) / 2;
+}
+
+/**
  * Summarizes a series after its warm-up (the first `warmupFraction` of the time is left out:
- * JIT, caches and pools fill there): mean, slope in MB per minute, and the growth the slope
- * predicts over the measured window. Flat means that growth stays under `flatFraction` of the
+ * JIT, caches and pools fill there): mean, Theil–Sen slope in MB per minute (and the
+ * least-squares one), and the growth the Theil–Sen slope predicts over the measured window. Flat means that growth stays under `flatFraction` of the
  * mean or under `flatBytes`, whichever is larger.
  * @param {{ t: number, v: number }[]} samples time in ms, value in bytes
  */
@@ -39,8 +61,9 @@ export function summarizeSeries(samples, { warmupFraction = 0.25, flatFraction =
   const cut = t0 + (t1 - t0) * warmupFraction;
   const kept = samples.filter((s) => s.t >= cut);
   const fit = linearFit(kept);
+  const slope = theilSenSlope(kept);
   const windowMs = kept.length > 1 ? kept[kept.length - 1].t - kept[0].t : 0;
-  const growth = fit.slope * windowMs;
+  const growth = slope * windowMs;
   const limit = Math.max(flatFraction * fit.mean, flatBytes);
   return {
     samples: kept.length,
@@ -48,7 +71,8 @@ export function summarizeSeries(samples, { warmupFraction = 0.25, flatFraction =
     meanMB: fit.mean / 1048576,
     minMB: Math.min(...kept.map((s) => s.v)) / 1048576,
     maxMB: Math.max(...kept.map((s) => s.v)) / 1048576,
-    slopeMBPerMin: (fit.slope * 60_000) / 1048576,
+    slopeMBPerMin: (slope * 60_000) / 1048576,
+    leastSquaresSlopeMBPerMin: (fit.slope * 60_000) / 1048576,
     growthMB: growth / 1048576,
     limitMB: limit / 1048576,
     flat: growth <= limit,

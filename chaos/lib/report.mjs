@@ -22,10 +22,10 @@ function memoryTable(mem) {
     ['collector, heap', mem.collectorHeap],
     ['collector, RSS', mem.collectorRss],
   ];
-  const lines = ['| Series | Samples | Window (min) | Mean (MB) | Min–max (MB) | Slope (MB/min) | Growth over the window (MB) | Flat if under (MB) | Flat |', '|---|---|---|---|---|---|---|---|---|'];
+  const lines = ['| Series | Samples | Window (min) | Mean (MB) | Min–max (MB) | Slope, Theil–Sen (MB/min) | Slope, least squares (MB/min) | Growth over the window (MB) | Flat if under (MB) | Flat |', '|---|---|---|---|---|---|---|---|---|---|'];
   for (const [name, m] of rows) {
     if (!m) continue;
-    lines.push(`| ${name} | ${m.samples} | ${m.windowMinutes.toFixed(1)} | ${m.meanMB.toFixed(1)} | ${m.minMB.toFixed(1)}–${m.maxMB.toFixed(1)} | ${m.slopeMBPerMin.toFixed(3)} | ${m.growthMB.toFixed(2)} | ${m.limitMB.toFixed(1)} | ${m.flat ? 'yes' : 'no'} |`);
+    lines.push(`| ${name} | ${m.samples} | ${m.windowMinutes.toFixed(1)} | ${m.meanMB.toFixed(1)} | ${m.minMB.toFixed(1)}–${m.maxMB.toFixed(1)} | ${m.slopeMBPerMin.toFixed(3)} | ${m.leastSquaresSlopeMBPerMin.toFixed(3)} | ${m.growthMB.toFixed(2)} | ${m.limitMB.toFixed(1)} | ${m.flat ? 'yes' : 'no'} |`);
   }
   return lines.join('\n');
 }
@@ -89,7 +89,7 @@ export function renderReport({ meta, results }) {
     out.push('## Memory during the soak');
     out.push('');
     out.push(
-      `Sampled every ${meta.params.soak.sampleMs / 1000} s: the SDK side is the sum over its ${meta.params.soak.hosts} host processes (RSS from /proc, heap from \`process.memoryUsage()\` over IPC), the collector's RSS from /proc and its heap from its own \`/metrics\`. The slope is a least-squares line over the samples after the first quarter of the run (warm-up: JIT, SQLite and DuckDB caches). Memory is flat when the growth the slope predicts over the measured window stays under 10 % of the mean, or under 16 MB for RSS and 8 MB for heap, whichever is larger. A run shorter than five minutes reports the slope without judging it.`,
+      `Sampled every ${meta.params.soak.sampleMs / 1000} s: the SDK side is the sum over its ${meta.params.soak.hosts} host processes (RSS from /proc, heap from \`process.memoryUsage()\` over IPC), the collector's RSS from /proc and its heap from its own \`/metrics\`. Each host's heap is read right after a full garbage collection (the hosts run with \`--expose-gc\`), so that it counts live objects, not the garbage of the last seconds. The slope is Theil–Sen's (the median of the slopes between every pair of samples) over the samples after the first quarter of the run (warm-up: JIT, SQLite and DuckDB caches): a collection's sawtooth or a short spike (a rollup, a checkpoint) near one end of the window moves a least-squares line by several MB a minute but not the median, so the least-squares slope is shown beside it and does not judge. Memory is flat when the growth the Theil–Sen slope predicts over the measured window stays under 10 % of the mean, or under 16 MB for RSS and 8 MB for heap, whichever is larger. A run shorter than five minutes reports the slope without judging it.`,
     );
     out.push('');
     out.push(memoryTable(soak.details.memory));

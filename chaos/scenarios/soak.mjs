@@ -175,7 +175,7 @@ function downsample(series, n) {
 }
 
 function memoryDetail(heap, rss) {
-  const one = (name, m) => (m ? `${name} ${m.meanMB.toFixed(0)} MB, slope ${m.slopeMBPerMin.toFixed(2)} MB/min (growth ${m.growthMB.toFixed(1)} MB over ${m.windowMinutes.toFixed(1)} min, limit ${m.limitMB.toFixed(1)})` : `${name} not measured`);
+  const one = (name, m) => (m ? `${name} ${m.meanMB.toFixed(0)} MB, slope ${m.slopeMBPerMin.toFixed(2)} MB/min (least squares ${m.leastSquaresSlopeMBPerMin.toFixed(2)}; growth ${m.growthMB.toFixed(1)} MB over ${m.windowMinutes.toFixed(1)} min, limit ${m.limitMB.toFixed(1)})` : `${name} not measured`);
   return `${one('heap', heap)}; ${one('RSS', rss)}`;
 }
 
