@@ -318,19 +318,25 @@ function scrubPathsInLine(line: string): string {
 // (`"Some Film (2017)"`, `'Inception'`, a device name) may name media or a person.
 const KEEP_QUOTED = /^(?:|[A-Z][A-Za-z0-9]*(?:Error|Exception)|<[a-z]+>)$/;
 
-// An identifier of code, a constant or a number (`'length'`, `'streams'`, `'auxData'`) has the shape of many a track
-// title (`'untitled'`, `'dreaming'`, `'dumpTRUCK'`), so it is kept only where the words around
-// it say it is code: `(reading 'x')`, `property 'x'`, `Cannot find module 'x'`, `key: 'x'`,
-// `'x' is not a function`, `The "x" argument`.
+// An identifier of code, a constant or a number (`'length'`, `'auxData'`, `'ENOENT'`, `'30'`)
+// has the shape of many a title (`'untitled'`, `'dumpTRUCK'`, `"MASH"`, `'1919'`), so it is kept
+// only where the words around it say it is code: `(reading 'x')`, `property 'x'`, `Cannot find
+// module 'x'`, `code: 'x'`, `'x' is not a function`, `The "x" argument`, JSON keys.
 const IDENTIFIER = /^(?:[a-z_$][\w$]*(?:[.:#-][\w$]+)*|[A-Z][A-Z0-9_]*|-?\d+(?:\.\d+)*[a-z%]{0,4}|\d+(?:\.\d+)?\/\d+(?:\.\d+)?)$/;
 const CODE_BEFORE =
   /(?:(?:^|[^\w$-])(?:reading|setting|property|properties|module|package|option|argument|parameter|method|function|field|column|table|key|header|attribute|flag|event|export|import|variable|identifier|command|type|member|keyword|token|encoding|format|codec|protocol|scheme|hook|plugin|driver|mode|state|status|locale|value|code|errno|signal|level)[ \t]{1,4}\(?|[\w$]["']?[ \t]{0,4}[:=][ \t]{0,4}[([{]?)$/i;
 const CODE_AFTER = /^(?:[ \t]{0,4}[:=]|[ \t]{1,4}(?:argument|property|option|parameter|field|module|method|function|column|key|header|attribute|flag|event|is not|must be|of (?:undefined|null)|has already been|is read-only|is deprecated|is required|expected)\b)/i;
 
-/** Whether quoted text is an identifier that the words around it name as code. */
-function isCodeIdentifier(line: string, open: number, close: number, content: string): boolean {
-  if (!IDENTIFIER.test(content)) return false;
+/** Whether the words around the quotes at `open` and `close` name what they hold as code. */
+function inCodeContext(line: string, open: number, close: number): boolean {
   return CODE_BEFORE.test(line.slice(Math.max(0, open - 40), open)) || CODE_AFTER.test(line.slice(close + 1, close + 41));
+}
+
+/** Whether quoted text stays: an error class or a placeholder; code in a code context; a kept path of code. */
+function keepQuoted(line: string, open: number, close: number, content: string): boolean {
+  if (KEEP_QUOTED.test(content)) return true;
+  if (IDENTIFIER.test(content)) return inCodeContext(line, open, close);
+  return /[\\/]/.test(content) && isKeptCore(content);
 }
 
 // No exception for quoted sentences: titles are not always capitalized ("Questa volta
@@ -401,8 +407,7 @@ function scrubQuotedInLine(line: string): string {
     const q = closingQuote(line, k, close, next, nextPlaceholder);
     if (q < 0) continue;
     const content = line.slice(k + 1, q);
-    const codeShaped = IDENTIFIER.test(content);
-    if (!KEEP_QUOTED.test(content) && !isCodeIdentifier(line, k, q, content) && !(!codeShaped && /[\\/]/.test(content) && isKeptCore(content))) {
+    if (!keepQuoted(line, k, q, content)) {
       out += line.slice(copied, k + 1) + P.text;
       copied = q;
     }
