@@ -4,33 +4,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { PATHS, type WireBatch } from '@candor/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/index.js';
-import { createCaptureServer, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, decodedBody, playbackRaw, realSleep, removeTempDirs, tempDir } from './helpers.js';
+import { batchesOf, clientRaw, decodedBody, mediaServerCategoryOf, playbackRaw, tempDir, useCaptureServer } from './helpers.js';
 
 type Catalog = typeof mediaServerCatalog;
-const categoryOf = (name: string): string => mediaServerCatalog.events[name as keyof Catalog['events']]?.category ?? '';
-let server: CaptureServer;
-const clients: Telemetry<Catalog>[] = [];
-beforeAll(async () => {
-  server = await createCaptureServer({ categoryOf });
-});
-afterEach(async () => {
+const capture = useCaptureServer({ categoryOf: mediaServerCategoryOf });
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
-  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
-  await realSleep(20);
-  server.reset();
-});
-afterAll(async () => {
-  await server.close();
-  removeTempDirs();
 });
 
 function start(dataDir: string, clock: { t: number }, extra: Partial<TelemetryOptions<Catalog>> = {}): Telemetry<Catalog> {
-  const c = createTelemetry({ catalog: mediaServerCatalog, endpoint: server.url, dataDir, env: {}, now: () => clock.t, onDiagnostic: () => {}, ...extra });
-  clients.push(c);
+  const c = createTelemetry({ catalog: mediaServerCatalog, endpoint: capture.server.url, dataDir, env: {}, now: () => clock.t, onDiagnostic: () => {}, ...extra });
+  capture.track(c);
   return c;
 }
 
@@ -60,15 +46,15 @@ describe('with playback off', () => {
     await client.flush();
     await client.shutdown();
 
-    expect(server.requests.length).toBeGreaterThan(0);
+    expect(capture.server.requests.length).toBeGreaterThan(0);
     expect(connections.length).toBeGreaterThan(0);
-    for (const c of connections) expect(c).toMatch(new RegExp(`:${server.port}$`));
-    for (const r of server.requests) {
+    for (const c of connections) expect(c).toMatch(new RegExp(`:${capture.server.port}$`));
+    for (const r of capture.server.requests) {
       const text = decodedBody(r);
       for (const marker of PLAYBACK_MARKERS) expect(text).not.toContain(marker);
     }
     // The owner's choice itself is reported (consent.daily), and nothing else about playback.
-    const consentEvents = batchesOf(server.requests).flatMap((b) => b.events).filter((e) => e.name === 'consent.daily');
+    const consentEvents = batchesOf(capture.server.requests).flatMap((b) => b.events).filter((e) => e.name === 'consent.daily');
     expect(consentEvents.length).toBeGreaterThan(0);
     for (const e of consentEvents) expect(e.fields.playback).toBe(false);
     expect(client.stats().dropped.consent_denied).toBe(210);
@@ -92,7 +78,7 @@ describe('turning a category off', () => {
     expect(client.stats().dropped.purged).toBe(3);
     await client.flush();
 
-    const deletions = server.subjectRequests(PATHS.subjectsDelete);
+    const deletions = capture.server.subjectRequests(PATHS.subjectsDelete);
     expect(deletions).toHaveLength(1);
     expect(deletions[0]!.categories).toEqual(['playback']);
     expect(deletions[0]!.catalogId).toBe('media-server');
@@ -106,7 +92,7 @@ describe('turning a category off', () => {
     // Nothing of playback leaves when the day ends.
     clock.t = Date.UTC(2026, 8, 11, 0, 1);
     await client.flush();
-    expect(batchesOf(server.requests).flatMap((b) => b.events).filter((e) => e.name.startsWith('playback.'))).toEqual([]);
+    expect(batchesOf(capture.server.requests).flatMap((b) => b.events).filter((e) => e.name.startsWith('playback.'))).toEqual([]);
 
     await client.shutdown();
     const again = start(dataDir, clock);
@@ -119,7 +105,7 @@ describe('turning a category off', () => {
     again.record('playback.session', playbackRaw());
     expect(again.stats().held).toBe(1);
     await again.flush();
-    expect(server.subjectRequests(PATHS.subjectsDelete)).toHaveLength(1);
+    expect(capture.server.subjectRequests(PATHS.subjectsDelete)).toHaveLength(1);
   });
 
   it('rewrites a batch already formed but not yet acknowledged, keeping its key, and the deletion goes first', async () => {
@@ -128,24 +114,24 @@ describe('turning a category off', () => {
     for (let i = 0; i < 4; i++) client.record('playback.session', playbackRaw(i));
     for (let i = 0; i < 3; i++) client.record('client.session', clientRaw);
     clock.t = Date.UTC(2026, 8, 13, 0, 1);
-    await server.stop();
+    await capture.server.stop();
     await client.flush();
     // The batch left once (the sent log holds its bytes) but was never acknowledged.
     const first = JSON.parse(client.sentLog.list({ category: 'playback' })[0]!.body) as WireBatch;
     expect(first.events.some((e) => e.name === 'playback.session')).toBe(true);
     expect(client.stats().delivered).toBe(0);
-    await server.start();
+    await capture.server.start();
 
     client.consent.set('playback', false);
     await client.flush();
-    const later = server.requests;
+    const later = capture.server.requests;
     expect(later[0]!.path).toBe(PATHS.subjectsDelete);
     const resent = batchesOf(later).find((b) => b.batchKey === first.batchKey);
     expect(resent).toBeDefined();
     expect(resent!.events.length).toBeGreaterThan(0);
-    expect(resent!.events.filter((e) => categoryOf(e.name) === 'playback')).toEqual([]);
+    expect(resent!.events.filter((e) => mediaServerCategoryOf(e.name) === 'playback')).toEqual([]);
     expect(resent!.events.filter((e) => e.name === 'client.session')).toHaveLength(3);
-    const stored = server.batches().find((b) => b.batchKey === first.batchKey)!;
+    const stored = capture.server.batches().find((b) => b.batchKey === first.batchKey)!;
     expect(stored.events.some((e) => e.name.startsWith('playback.'))).toBe(false);
     expect(client.sentLog.list().some((e) => e.status === 'superseded')).toBe(true);
   });
@@ -169,7 +155,7 @@ describe('the environment', () => {
     client.record('client.session', clientRaw);
     clock.t += 86_400_000;
     await client.flush();
-    const names = batchesOf(server.requests).flatMap((b) => b.events).map((e) => e.name);
+    const names = batchesOf(capture.server.requests).flatMap((b) => b.events).map((e) => e.name);
     expect(names).toContain('client.session');
     expect(names.filter((n) => n.startsWith('playback.'))).toEqual([]);
   });
@@ -182,7 +168,7 @@ describe('the environment', () => {
     await client.flush();
     expect(await client.deleteMyData()).toMatchObject({ status: 'failed', error: { code: 'TELEMETRY_DISABLED' } });
     await client.shutdown();
-    expect(server.requests).toEqual([]);
+    expect(capture.server.requests).toEqual([]);
     expect(() => readFileSync(join(dataDir, 'install-secret.json'))).toThrow(/ENOENT/);
     const s = client.stats();
     expect(s.storage).toBe('disabled');
@@ -201,7 +187,7 @@ describe('the environment', () => {
     await client.flush();
     await client.shutdown();
     vi.restoreAllMocks();
-    expect(server.requests).toEqual([]);
+    expect(capture.server.requests).toEqual([]);
     const text = printed.join('');
     expect(text).toContain('"name":"client.session"');
     expect(text).toContain('not sent');

@@ -4,31 +4,17 @@ import { join } from 'node:path';
 import { defineCatalog, enumeration, type CatalogSpec } from '@candor/catalog';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { PATHS, periodsBetween, type DeleteResponse, type ExportResponse } from '@candor/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTelemetry, type Telemetry, type TelemetryOptions } from '../../src/index.js';
-import { createCaptureServer, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, playbackRaw, realSleep, removeTempDirs, tempDir, waitUntil } from './helpers.js';
+import { createCaptureServer } from '../../src/testing/index.js';
+import { batchesOf, clientRaw, mediaServerCategoryOf, playbackRaw, realSleep, tempDir, useCaptureServer, waitUntil } from './helpers.js';
 
 const DAY = 86_400_000;
-let server: CaptureServer;
-const clients: Telemetry<CatalogSpec>[] = [];
-beforeAll(async () => {
-  server = await createCaptureServer({ categoryOf: (name) => mediaServerCatalog.events[name as keyof typeof mediaServerCatalog.events]?.category ?? '' });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
-  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
-  await realSleep(20);
-  server.reset();
-});
-afterAll(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const capture = useCaptureServer({ categoryOf: mediaServerCategoryOf });
 
 function start<S extends CatalogSpec>(catalog: S, dataDir: string, clock: { t: number }, extra: Partial<TelemetryOptions<S>> = {}): Telemetry<S> {
-  const c = createTelemetry<S>({ catalog, endpoint: server.url, dataDir, env: {}, now: () => clock.t, onDiagnostic: () => {}, ...extra });
-  clients.push(c);
+  const c = createTelemetry<S>({ catalog, endpoint: capture.server.url, dataDir, env: {}, now: () => clock.t, onDiagnostic: () => {}, ...extra });
+  capture.track(c);
   return c;
 }
 
@@ -54,7 +40,7 @@ describe('deleteMyData()', () => {
 
     const result = await client.deleteMyData();
     expect(result.status).toBe('ok');
-    const requests = server.subjectRequests(PATHS.subjectsDelete);
+    const requests = capture.server.subjectRequests(PATHS.subjectsDelete);
     expect(requests).toHaveLength(1);
     // The longest retention in the catalog (marketing, 730 days) bounds the window.
     const maxRetention = Math.max(...Object.values(mediaServerCatalog.events).map((e) => e.retentionDays));
@@ -75,7 +61,7 @@ describe('deleteMyData()', () => {
     // Nothing queued before the deletion leaves afterwards.
     clock.t += DAY;
     await client.flush();
-    expect(batchesOf(server.requests).flatMap((b) => b.events).filter((e) => e.name !== 'consent.daily')).toEqual([]);
+    expect(batchesOf(capture.server.requests).flatMap((b) => b.events).filter((e) => e.name !== 'consent.daily')).toEqual([]);
   });
 
   it('splits a window longer than the protocol allows into several requests', async () => {
@@ -92,7 +78,7 @@ describe('deleteMyData()', () => {
     const secret = oldSecret(dataDir, clock.t, 2000);
     const client = start(longCatalog, dataDir, clock);
     expect((await client.deleteMyData()).status).toBe('ok');
-    const requests = server.subjectRequests(PATHS.subjectsDelete);
+    const requests = capture.server.subjectRequests(PATHS.subjectsDelete);
     expect(requests.map((r) => r.pseudonyms.length)).toEqual([1000, 501]);
     expect(requests.flatMap((r) => r.pseudonyms)).toEqual(periodsBetween(clock.t - 1500 * DAY, clock.t, 'day').map((p) => hmac(secret, 'long-retention', p)));
   });
@@ -103,22 +89,22 @@ describe('deleteMyData()', () => {
     const client = start(mediaServerCatalog, dataDir, clock, { subjectRequestTimeoutMs: 300, maxAttempts: 1 });
     client.record('client.session', clientRaw);
     await client.flush();
-    const pseudonymBefore = server.batches()[0]!.pseudonym;
-    await server.stop();
+    const pseudonymBefore = capture.server.batches()[0]!.pseudonym;
+    await capture.server.stop();
     const result = await client.deleteMyData();
     expect(result).toMatchObject({ status: 'pending' });
     await client.shutdown();
-    await server.start();
+    await capture.server.start();
     // Time passes before the next start; the kept request is due again.
     clock.t += 3_600_000;
 
     const again = start(mediaServerCatalog, dataDir, clock, { retryBaseMs: 10, maxRetryDelayMs: 20 });
-    await waitUntil(() => server.subjectRequests(PATHS.subjectsDelete).length === 1, 'the deletion request to arrive after the restart');
-    const request = server.subjectRequests(PATHS.subjectsDelete)[0]!;
+    await waitUntil(() => capture.server.subjectRequests(PATHS.subjectsDelete).length === 1, 'the deletion request to arrive after the restart');
+    const request = capture.server.subjectRequests(PATHS.subjectsDelete)[0]!;
     expect(request.pseudonyms).toEqual([pseudonymBefore]);
     // The stored batch of the old pseudonym is gone at the collector (the restarted client's
     // consent.daily, under the new secret, is new data).
-    expect(server.batches().filter((b) => b.pseudonym === pseudonymBefore).flatMap((b) => b.events)).toEqual([]);
+    expect(capture.server.batches().filter((b) => b.pseudonym === pseudonymBefore).flatMap((b) => b.events)).toEqual([]);
     await waitUntil(() => again.sentLog.list({ kind: 'deletion' })[0]?.status === 'delivered', 'the sent log to record the acknowledgement');
   });
 
@@ -127,7 +113,7 @@ describe('deleteMyData()', () => {
     const own = await createCaptureServer();
     const clock = { t: Date.UTC(2027, 4, 1, 10) };
     const client = createTelemetry({ catalog: mediaServerCatalog, endpoint: own.url, dataDir: tempDir(), env: {}, now: () => clock.t, onDiagnostic: () => {} });
-    clients.push(client);
+    capture.track(client);
     for (let i = 0; i < 20; i++) client.record('client.session', clientRaw);
     client.extensions.commitNow();
     // The collector stores the batch at once but answers slowly: the batch is in flight when the owner deletes.
@@ -159,15 +145,15 @@ describe('exportMyData()', () => {
     expect(result.status).toBe('ok');
     const events = (result as { response: ExportResponse }).response.events;
     expect(events.map((e) => e.name).sort()).toEqual(['client.session', 'consent.daily']);
-    expect(events[0]!.pseudonym).toBe(server.batches()[0]!.pseudonym);
+    expect(events[0]!.pseudonym).toBe(capture.server.batches()[0]!.pseudonym);
     const entry = client.sentLog.list({ kind: 'export' })[0]!;
-    expect(entry.body).toBe(JSON.stringify(server.subjectRequests(PATHS.subjectsExport)[0]));
+    expect(entry.body).toBe(JSON.stringify(capture.server.subjectRequests(PATHS.subjectsExport)[0]));
     expect(entry.status).toBe('delivered');
   });
 
   it('fails with the collector’s error code when refused', async () => {
     const client = start(mediaServerCatalog, tempDir(), { t: Date.UTC(2027, 5, 2, 10) });
-    server.respondNext({ status: 400, code: 'INVALID_SUBJECT_REQUEST' });
+    capture.server.respondNext({ status: 400, code: 'INVALID_SUBJECT_REQUEST' });
     expect(await client.exportMyData()).toMatchObject({ status: 'failed', error: { code: 'INVALID_SUBJECT_REQUEST', httpStatus: 400 } });
     expect(client.sentLog.list({ kind: 'export' })[0]!.status).toBe('rejected');
   });

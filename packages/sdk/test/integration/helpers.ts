@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { mediaServerCatalog } from '@candor/catalog/media-server';
 import type { WireBatch } from '@candor/protocol';
-import type { CapturedHttpRequest } from '../../src/testing/index.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { createCaptureServer, type CapturedHttpRequest, type CaptureServer, type CaptureServerOptions } from '../../src/testing/index.js';
 
 // Captured at import, before any test installs fake timers: waiting for real I/O needs real time.
 const realSetTimeout = globalThis.setTimeout;
@@ -32,6 +34,43 @@ export function tempDir(prefix = 'candor-sdk-'): string {
 }
 export function removeTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** The category of a media-server catalog event, for a capture server's per-category counts. */
+export const mediaServerCategoryOf = (name: string): string => mediaServerCatalog.events[name as keyof typeof mediaServerCatalog.events]?.category ?? '';
+
+/**
+ * One capture server for a test file: started before its tests; after each test, the clients
+ * it tracks are shut down and the server is reset; after all, it is closed and the temporary
+ * directories are removed. Register it before the file's own `afterEach` hooks, which then run
+ * first (restoring timers and mocks before the clients shut down).
+ */
+export function useCaptureServer(options: CaptureServerOptions = {}): { readonly server: CaptureServer; track<T extends { shutdown(o: { flush: false }): Promise<unknown> }>(client: T): T } {
+  let server: CaptureServer | undefined;
+  const clients: { shutdown(o: { flush: false }): Promise<unknown> }[] = [];
+  beforeAll(async () => {
+    server = await createCaptureServer(options);
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
+    // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
+    await realSleep(20);
+    server?.reset();
+  });
+  afterAll(async () => {
+    await server?.close();
+    removeTempDirs();
+  });
+  return {
+    get server() {
+      if (server === undefined) throw new Error('the capture server starts in beforeAll');
+      return server;
+    },
+    track(client) {
+      clients.push(client);
+      return client;
+    },
+  };
 }
 
 /** The batches among captured requests, decoded. */

@@ -3,33 +3,19 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { PSEUDONYM_PATTERN, BATCH_KEY_PATTERN } from '@candor/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../src/index.js';
 import type { Telemetry } from '../../src/index.js';
-import { createCaptureServer, createSeededRandom, seededBytes, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, playbackRaw, realSleep, removeTempDirs, tempDir } from './helpers.js';
+import { createSeededRandom, seededBytes } from '../../src/testing/index.js';
+import { batchesOf, clientRaw, mediaServerCategoryOf, playbackRaw, tempDir, useCaptureServer } from './helpers.js';
 
-let server: CaptureServer;
-const clients: Telemetry<typeof mediaServerCatalog>[] = [];
-beforeAll(async () => {
-  server = await createCaptureServer({ categoryOf: (name) => mediaServerCatalog.events[name as keyof typeof mediaServerCatalog.events]?.category ?? '' });
-});
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
-  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
-  await realSleep(20);
-  server.reset();
-});
-afterAll(async () => {
-  await server.close();
-  removeTempDirs();
-});
+const capture = useCaptureServer({ categoryOf: mediaServerCategoryOf });
 
 
 function start(dataDir: string, clock: { t: number }, seed = 7): Telemetry<typeof mediaServerCatalog> {
   const random = createSeededRandom(seed);
-  const c = createTelemetry({ catalog: mediaServerCatalog, endpoint: server.url, dataDir, env: {}, now: () => clock.t, random, randomBytes: seededBytes(random), onDiagnostic: () => {} });
-  clients.push(c);
+  const c = createTelemetry({ catalog: mediaServerCatalog, endpoint: capture.server.url, dataDir, env: {}, now: () => clock.t, random, randomBytes: seededBytes(random), onDiagnostic: () => {} });
+  capture.track(c);
   return c;
 }
 
@@ -49,7 +35,7 @@ describe('linkage limits, over HTTP', () => {
     await client.flush();
 
     // During the day, no playback report has left: they are held for the day's sample.
-    let events = batchesOf(server.requests).flatMap((b) => b.events);
+    let events = batchesOf(capture.server.requests).flatMap((b) => b.events);
     expect(events.filter((e) => e.name.startsWith('playback.'))).toHaveLength(0);
     expect(events.filter((e) => e.name === 'client.session')).toHaveLength(50);
     expect(client.stats().dropped.period_limit).toBe(10);
@@ -57,7 +43,7 @@ describe('linkage limits, over HTTP', () => {
 
     clock.t = Date.UTC(2026, 6, 15, 0, 5);
     await client.flush();
-    events = batchesOf(server.requests).flatMap((b) => b.events);
+    events = batchesOf(capture.server.requests).flatMap((b) => b.events);
     const plays = events.filter((e) => e.name === 'playback.session');
     expect(plays).toHaveLength(3);
     expect(events.filter((e) => e.name === 'playback.daily')).toEqual([{ name: 'playback.daily', time: '2026-07-14', fields: { plays: '11–20' } }]);
@@ -85,7 +71,7 @@ describe('linkage limits, over HTTP', () => {
     for (let i = 0; i < 5; i++) second.record('playback.session', playbackRaw(i));
     clock.t = Date.UTC(2026, 6, 21, 0, 1);
     await second.flush();
-    const events = batchesOf(server.requests).flatMap((b) => b.events);
+    const events = batchesOf(capture.server.requests).flatMap((b) => b.events);
     expect(events.filter((e) => e.name === 'client.session' && e.time === '2026-07-20')).toHaveLength(50);
     expect(events.filter((e) => e.name === 'playback.session' && e.time === '2026-07-20')).toHaveLength(3);
     expect(events.filter((e) => e.name === 'playback.daily')).toEqual([{ name: 'playback.daily', time: '2026-07-20', fields: { plays: '7–10' } }]);
@@ -97,7 +83,7 @@ describe('linkage limits, over HTTP', () => {
     const versions = Array.from({ length: 30 }, (_, i) => `${i}.0`);
     for (const v of versions) client.record('client.session', { ...clientRaw, clientVersion: v });
     await client.flush();
-    const sent = batchesOf(server.requests).flatMap((b) => b.events).filter((e) => e.name === 'client.session').map((e) => e.fields.clientVersion);
+    const sent = batchesOf(capture.server.requests).flatMap((b) => b.events).filter((e) => e.name === 'client.session').map((e) => e.fields.clientVersion);
     expect([...sent].sort()).toEqual([...versions].sort());
     expect(sent).not.toEqual(versions);
   });
@@ -117,7 +103,7 @@ describe('pseudonyms, over HTTP', () => {
     const secret = secretOf(dataDir);
     expect(secret).toHaveLength(32);
     expect(statSync(join(dataDir, 'install-secret.json')).mode & 0o777).toBe(0o600);
-    const batches = batchesOf(server.requests);
+    const batches = batchesOf(capture.server.requests);
     const periods = [...new Set(batches.map((b) => b.period))].sort();
     expect(periods).toEqual(['2026-08-01', '2026-08-02']);
     for (const b of batches) {
@@ -130,7 +116,7 @@ describe('pseudonyms, over HTTP', () => {
     const byPeriod = new Map(batches.map((b) => [b.period, b.pseudonym]));
     expect(byPeriod.get('2026-08-01')).not.toBe(byPeriod.get('2026-08-02'));
     // The secret never leaves: no request carries it.
-    for (const r of server.requests) expect(r.body).not.toContain(secret.toString('hex'));
+    for (const r of capture.server.requests) expect(r.body).not.toContain(secret.toString('hex'));
   });
 
   it('keeps the secret across restarts, and deleteMyData() replaces it', async () => {
@@ -143,7 +129,7 @@ describe('pseudonyms, over HTTP', () => {
     second.record('client.session', clientRaw);
     await second.flush();
     const before = secretOf(dataDir);
-    const batches = batchesOf(server.requests);
+    const batches = batchesOf(capture.server.requests);
     expect(new Set(batches.map((b) => b.pseudonym))).toEqual(new Set([expectedPseudonym(before, '2026-08-03')]));
 
     const result = await second.deleteMyData();
@@ -152,7 +138,7 @@ describe('pseudonyms, over HTTP', () => {
     expect(after.equals(before)).toBe(false);
     second.record('client.session', clientRaw);
     await second.flush();
-    const last = batchesOf(server.requests).at(-1)!;
+    const last = batchesOf(capture.server.requests).at(-1)!;
     expect(last.pseudonym).toBe(expectedPseudonym(after, '2026-08-03'));
     expect(last.pseudonym).not.toBe(expectedPseudonym(before, '2026-08-03'));
   });

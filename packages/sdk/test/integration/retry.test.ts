@@ -1,32 +1,19 @@
 import { mediaServerCatalog } from '@candor/catalog/media-server';
 import { PATHS } from '@candor/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTelemetry, type Telemetry, type TelemetryDiagnostic, type TelemetryOptions } from '../../src/index.js';
-import { createCaptureServer, type CaptureServer } from '../../src/testing/index.js';
-import { batchesOf, clientRaw, realSleep, removeTempDirs, tempDir, waitUntil } from './helpers.js';
+import { batchesOf, clientRaw, realSleep, tempDir, useCaptureServer, waitUntil } from './helpers.js';
 
 type Catalog = typeof mediaServerCatalog;
-let server: CaptureServer;
-const clients: Telemetry<Catalog>[] = [];
-beforeAll(async () => {
-  server = await createCaptureServer();
-});
-afterEach(async () => {
+const capture = useCaptureServer();
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(clients.splice(0).map((c) => c.shutdown({ flush: false })));
-  // A request aborted at shutdown may still be in the server's queue: let it land before forgetting everything.
-  await realSleep(20);
-  server.reset();
-});
-afterAll(async () => {
-  await server.close();
-  removeTempDirs();
 });
 
 function start(diagnostics: TelemetryDiagnostic[], extra: Partial<TelemetryOptions<Catalog>> = {}): Telemetry<Catalog> {
   const c = createTelemetry({
     catalog: mediaServerCatalog,
-    endpoint: server.url,
+    endpoint: capture.server.url,
     dataDir: tempDir(),
     env: {},
     // The middle of every jitter range, so that each delay is known exactly.
@@ -34,7 +21,7 @@ function start(diagnostics: TelemetryDiagnostic[], extra: Partial<TelemetryOptio
     onDiagnostic: (d) => void diagnostics.push(d),
     ...extra,
   });
-  clients.push(c);
+  capture.track(c);
   return c;
 }
 
@@ -47,12 +34,12 @@ function fakeTime(startMs: number): void {
 
 /** Expects the next attempt exactly `delayMs` after the last one: not a millisecond before. */
 async function expectNextAttemptAfter(delayMs: number): Promise<void> {
-  const count = server.requests.length;
+  const count = capture.server.requests.length;
   await vi.advanceTimersByTimeAsync(delayMs - 1);
   await realSleep(40);
-  expect(server.requests.length).toBe(count);
+  expect(capture.server.requests.length).toBe(count);
   await vi.advanceTimersByTimeAsync(1);
-  await waitUntil(() => server.requests.length === count + 1, `attempt ${count + 1}`);
+  await waitUntil(() => capture.server.requests.length === count + 1, `attempt ${count + 1}`);
 }
 
 describe('retry and backoff (fake timers, real HTTP)', () => {
@@ -61,9 +48,9 @@ describe('retry and backoff (fake timers, real HTTP)', () => {
     const diagnostics: TelemetryDiagnostic[] = [];
     const client = start(diagnostics, { maxAttempts: 5, initialBackoffMs: 1000, maxBackoffMs: 60_000 });
     client.record('client.session', clientRaw);
-    server.respondNext({ status: 503, retryAfter: '7' }, { status: 503 }, { status: 429, retryAfter: '2' }, { status: 500 });
+    capture.server.respondNext({ status: 503, retryAfter: '7' }, { status: 503 }, { status: 429, retryAfter: '2' }, { status: 500 });
     const flushing = client.flush();
-    await waitUntil(() => server.requests.length === 1, 'the first attempt');
+    await waitUntil(() => capture.server.requests.length === 1, 'the first attempt');
 
     await waitUntil(() => retries(diagnostics, 'request').length === 1, 'retry 1');
     expect(retries(diagnostics, 'request')[0]).toMatchObject({ attempt: 1, delayMs: 7000, reason: 'STORE_UNAVAILABLE', kind: 'batch' });
@@ -80,12 +67,12 @@ describe('retry and backoff (fake timers, real HTTP)', () => {
     await expectNextAttemptAfter(4000);
     await flushing;
 
-    const attempts = server.requests.filter((r) => r.path === PATHS.batches);
+    const attempts = capture.server.requests.filter((r) => r.path === PATHS.batches);
     expect(attempts).toHaveLength(5);
     expect(attempts.slice(1).map((r, i) => r.atMs - attempts[i]!.atMs)).toEqual([7000, 1000, 2000, 4000]);
     expect(new Set(attempts.map((r) => r.body)).size).toBe(1);
     expect(new Set(batchesOf(attempts).map((b) => b.batchKey)).size).toBe(1);
-    expect(server.batches()).toHaveLength(1);
+    expect(capture.server.batches()).toHaveLength(1);
     expect(client.stats()).toMatchObject({ delivered: 2, batchesDelivered: 1, queued: 0 });
   });
 
@@ -94,7 +81,7 @@ describe('retry and backoff (fake timers, real HTTP)', () => {
     const diagnostics: TelemetryDiagnostic[] = [];
     const client = start(diagnostics, { maxAttempts: 1, retryBaseMs: 30_000, maxRetryDelayMs: 3_600_000 });
     client.record('client.session', clientRaw);
-    await server.stop();
+    await capture.server.stop();
     await client.flush();
     expect(retries(diagnostics, 'outbox')[0]).toMatchObject({ attempt: 1, delayMs: 15_000, reason: 'ECONNREFUSED' });
     expect(client.stats().queued).toBe(2);
@@ -103,10 +90,10 @@ describe('retry and backoff (fake timers, real HTTP)', () => {
     await vi.advanceTimersByTimeAsync(16_000);
     await waitUntil(() => retries(diagnostics, 'outbox').length === 2, 'the second round');
     expect(retries(diagnostics, 'outbox')[1]).toMatchObject({ attempt: 2, delayMs: 30_000 });
-    await server.start();
+    await capture.server.start();
     await vi.advanceTimersByTimeAsync(31_000);
     await waitUntil(() => client.stats().delivered === 2, 'delivery once the collector is back');
-    expect(server.requests.map((r) => r.body)).toEqual([firstBody]);
+    expect(capture.server.requests.map((r) => r.body)).toEqual([firstBody]);
     expect(client.sentLog.list()).toHaveLength(1);
     expect(client.sentLog.list()[0]).toMatchObject({ status: 'delivered', body: firstBody });
   });
@@ -116,7 +103,7 @@ describe('retry and backoff (fake timers, real HTTP)', () => {
     const diagnostics: TelemetryDiagnostic[] = [];
     const client = start(diagnostics, { maxAttempts: 3, maxBackoffMs: 60_000 });
     client.record('client.session', clientRaw);
-    server.respondNext({ status: 503, retryAfter: '120' });
+    capture.server.respondNext({ status: 503, retryAfter: '120' });
     await client.flush();
     expect(retries(diagnostics, 'request')).toEqual([]);
     expect(retries(diagnostics, 'outbox')[0]).toMatchObject({ delayMs: 120_000 });
@@ -130,9 +117,9 @@ describe('permanent refusals, timeouts and concurrency', () => {
     const diagnostics: TelemetryDiagnostic[] = [];
     const client = start(diagnostics);
     client.record('client.session', clientRaw);
-    server.respondNext({ status: 422, code: 'INVALID_EVENTS' });
+    capture.server.respondNext({ status: 422, code: 'INVALID_EVENTS' });
     await client.flush();
-    expect(server.requests).toHaveLength(1);
+    expect(capture.server.requests).toHaveLength(1);
     const s = client.stats();
     expect(s.dropped.rejected).toBe(2);
     expect(s.rejectedByCode).toEqual({ INVALID_EVENTS: 2 });
@@ -146,7 +133,7 @@ describe('permanent refusals, timeouts and concurrency', () => {
     const diagnostics: TelemetryDiagnostic[] = [];
     const client = start(diagnostics, { timeoutMs: 200, maxAttempts: 1 });
     client.record('client.session', clientRaw);
-    server.setDelayMs(3000);
+    capture.server.setDelayMs(3000);
     await client.flush();
     expect(retries(diagnostics, 'outbox')[0]).toMatchObject({ reason: 'TIMEOUT' });
     expect(client.stats().queued).toBe(2);
@@ -156,10 +143,10 @@ describe('permanent refusals, timeouts and concurrency', () => {
   it('has at most maxConcurrentRequests requests in flight', async () => {
     const client = start([], { maxBatchEvents: 5, maxConcurrentRequests: 2 });
     for (let i = 0; i < 40; i++) client.record('client.session', { ...clientRaw, clientVersion: `${i}.0` });
-    server.setDelayMs(60);
+    capture.server.setDelayMs(60);
     await client.flush();
-    expect(server.requests.length).toBeGreaterThanOrEqual(8);
-    expect(server.maxInFlight()).toBe(2);
+    expect(capture.server.requests.length).toBeGreaterThanOrEqual(8);
+    expect(capture.server.maxInFlight()).toBe(2);
     expect(client.stats().delivered).toBe(41);
   });
 });
