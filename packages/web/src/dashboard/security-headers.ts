@@ -1,24 +1,12 @@
+import { DATA_CSP, strictPageCsp } from '../csp.js';
+
 /**
  * Content-Security-Policy of the dashboard's pages: scripts and styles only from the collector
  * itself and never inline, no framing anywhere (`frame-ancestors 'none'`), forms only back to
  * the collector, and Trusted Types with no policy, so that any attempt to write HTML from a
  * string throws. The page builds its DOM with `createElement` and `textContent` only.
  */
-export const DASHBOARD_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
-].join('; ');
-
-// JSON and CSV answers are data, never documents: nothing in them may run or be framed.
-const DATA_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+export const DASHBOARD_CSP = strictPageCsp("'none'");
 
 /** Headers every dashboard answer carries. */
 export function securityHeaders(kind: 'page' | 'asset' | 'data'): Record<string, string> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DATA_CSP, strictPageCsp } from '../csp.js';
 import { PRIVACY_TAB_API_ERRORS, PrivacyTabApiError } from './errors.js';
 import type { PrivacyTabApiErrorCode } from './errors.js';
 
@@ -9,26 +10,12 @@ export const MAX_BODY_BYTES = 16 * 1024;
  * Content-Security-Policy of the page: no inline script or style, nothing from elsewhere, and
  * Trusted Types with no policy, so that any attempt to write HTML from a string throws.
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-  "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
-].join('; ');
-
-// API answers are data, never documents: nothing in them may run or be framed.
-const API_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox";
+export const PAGE_CSP = strictPageCsp("'self'");
 
 /** Headers that every answer carries. */
 export function securityHeaders(kind: 'page' | 'asset' | 'api'): Record<string, string> {
   return {
-    'content-security-policy': kind === 'api' ? API_CSP : PAGE_CSP,
+    'content-security-policy': kind === 'api' ? DATA_CSP : PAGE_CSP,
     'x-frame-options': kind === 'api' ? 'DENY' : 'SAMEORIGIN',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
